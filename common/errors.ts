@@ -1,0 +1,67 @@
+/**
+ * One error family for the whole project. Every error a user can meet carries a stable `code` from
+ * `ErrorCodes`, whether a retry could help (`retriable`), an optional `cause`, and typed `details`.
+ * Decide on `code`, never on message text or `error.name`.
+ */
+export const ErrorCodes = {
+  // configuration and usage
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  CONFIG_UNREADABLE: 'CONFIG_UNREADABLE',
+  USAGE: 'USAGE',
+  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  FILE_UNREADABLE: 'FILE_UNREADABLE',
+  // records and schemas
+  SCHEMA_UNKNOWN_FINGERPRINT: 'SCHEMA_UNKNOWN_FINGERPRINT',
+  SCHEMA_BAD_MAGIC: 'SCHEMA_BAD_MAGIC',
+  SCHEMA_DECODE_FAILED: 'SCHEMA_DECODE_FAILED',
+  RECORD_INVALID: 'RECORD_INVALID',
+  // transport
+  TRANSPORT_CLOSED: 'TRANSPORT_CLOSED',
+  TOPIC_UNKNOWN: 'TOPIC_UNKNOWN',
+  // teacher
+  TEACHER_HTTP: 'TEACHER_HTTP',
+  TEACHER_RATE_LIMITED: 'TEACHER_RATE_LIMITED',
+  TEACHER_TIMEOUT: 'TEACHER_TIMEOUT',
+  TEACHER_BAD_REPLY: 'TEACHER_BAD_REPLY',
+  TEACHER_UNAVAILABLE: 'TEACHER_UNAVAILABLE',
+  MODEL_FETCH_FAILED: 'MODEL_FETCH_FAILED',
+  // corpus
+  MANIFEST_UNKNOWN_VERSION: 'MANIFEST_UNKNOWN_VERSION',
+  MANIFEST_CORRUPT: 'MANIFEST_CORRUPT',
+  QUERY_FAILED: 'QUERY_FAILED',
+  // run
+  RUN_STALLED: 'RUN_STALLED',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface LaminiErrorOptions {
+  retriable?: boolean;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class LaminiError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: LaminiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isLaminiError(error: unknown, code?: ErrorCode): error is LaminiError {
+  return error instanceof LaminiError && (code === undefined || error.code === code);
+}
+
+/** A one-line description of any thrown value, safe to print to a user. */
+export function describeError(error: unknown): string {
+  if (error instanceof LaminiError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message.split('\n')[0] ?? String(error);
+  return String(error);
+}

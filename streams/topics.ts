@@ -1,0 +1,16 @@
+/** Topic names of DESIGN.md. On Kafka each is prefixed `lamini.`. */
+export const Topics = {
+  seeds: 'seeds',
+  tasks: 'tasks',
+  instructionsRaw: 'instructions.raw',
+  instructionsUnique: 'instructions.unique',
+  examples: 'examples',
+  dropped: 'dropped',
+  dlq: 'dlq',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export function kafkaTopicName(name: TopicName, prefix = 'lamini.'): string {
+  return `${prefix}${name}`;
+}

@@ -1,0 +1,43 @@
+/** The teacher contract every operator codes against: one chat call, typed errors, usage counted. */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface JsonSchemaFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  /** Sampling seed, passed to servers that honour it. */
+  seed?: number;
+  stop?: string[];
+  /** Ask for structured output (`response_format: json_schema`) from a teacher that supports it. */
+  jsonSchema?: JsonSchemaFormat;
+  /** The generation task this call serves: part of the response-cache key, so resamples stay distinct. */
+  taskNumber: number;
+}
+
+export interface ChatReply {
+  text: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  finishReason: string;
+}
+
+export interface Teacher {
+  /** The model name recorded in provenance. */
+  readonly model: string;
+  /** Whether `jsonSchema` requests are honoured (grammar-constrained or native structured output). */
+  readonly structuredOutput: boolean;
+  /** Throws LaminiError with a TEACHER_* code; never a message containing the API key. */
+  chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply>;
+  close(): Promise<void>;
+}
