@@ -1,0 +1,291 @@
+/**
+ * Configuration: defaults, then one file (`lamini.config.json`, `.yaml` or `.yml`), then environment
+ * variables, then command-line flags, later winning. Validated once at the edge: every bad key is
+ * reported with its path, and unknown keys are errors (a typo never silently does nothing).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { LaminiError, ErrorCodes } from './errors.ts';
+
+export interface TeacherConfig {
+  /** OpenAI-compatible base URL; empty means the local teacher. */
+  baseUrl: string;
+  /** Never printed; from OPENAI_API_KEY or the config file. */
+  apiKey: string;
+  model: string;
+  temperature: number;
+  generateMaxTokens: number;
+  respondMaxTokens: number;
+  concurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+  /** `auto`: JSON-schema output where the teacher supports it, else `<example>` tags. */
+  structuredOutput: 'auto' | 'json' | 'tags';
+  /** USD per million tokens, by model. */
+  prices: Record<string, { input: number; output: number }>;
+}
+
+export interface GenerationConfig {
+  promptVersion: string;
+  instructionsPerPrompt: number;
+  instructionsPerPromptLong: number;
+  maxInstructionChars: number;
+  /** Share of examples by how they are made (the paper's Table 1 by default); normalised at use. */
+  mix: Record<string, number>;
+}
+
+export interface Config {
+  dataDir: string;
+  runSeed: number;
+  transport: 'embedded' | 'kafka';
+  brokers: string[];
+  useDefaultSeeds: boolean;
+  teacher: TeacherConfig;
+  generation: GenerationConfig;
+  sink: { maxRows: number; maxAgeMs: number };
+  run: { stallTimeoutMs: number; progressIntervalMs: number; channelCapacity: number };
+}
+
+/** The paper's Table 1, in pairs (millions), by `instruction_source`. */
+export const PAPER_MIX: Record<string, number> = {
+  self_instruct_without_topic: 0.27,
+  self_instruct_with_topic: 0.28,
+  generated_p3: 0.3,
+  generated_flan: 0.29,
+  alpaca: 0.05,
+  original_p3: 0.46,
+  original_flan: 0.93,
+};
+
+export function defaultConfig(): Config {
+  return {
+    dataDir: './lamini-data',
+    runSeed: 1,
+    transport: 'embedded',
+    brokers: [],
+    useDefaultSeeds: true,
+    teacher: {
+      baseUrl: '',
+      apiKey: '',
+      model: 'gpt-4o-mini',
+      temperature: 0.7,
+      generateMaxTokens: 512,
+      respondMaxTokens: 256,
+      concurrency: 8,
+      timeoutMs: 120_000,
+      maxRetries: 2,
+      structuredOutput: 'auto',
+      prices: {
+        'gpt-4o-mini': { input: 0.15, output: 0.6 },
+        'gpt-3.5-turbo': { input: 0.5, output: 1.5 },
+      },
+    },
+    generation: {
+      promptVersion: 'lamini-v1',
+      instructionsPerPrompt: 20,
+      instructionsPerPromptLong: 10,
+      maxInstructionChars: 10_000,
+      mix: { ...PAPER_MIX },
+    },
+    sink: { maxRows: 50_000, maxAgeMs: 60_000 },
+    run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256 },
+  };
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+type Shape = 'string' | 'number' | 'int' | 'boolean' | 'strings' | 'numberMap' | 'priceMap' | readonly string[];
+
+/** Every settable key and its shape; nested objects by dotted path. */
+const SHAPES: Record<string, Shape> = {
+  dataDir: 'string',
+  runSeed: 'int',
+  transport: ['embedded', 'kafka'],
+  brokers: 'strings',
+  useDefaultSeeds: 'boolean',
+  'teacher.baseUrl': 'string',
+  'teacher.apiKey': 'string',
+  'teacher.model': 'string',
+  'teacher.temperature': 'number',
+  'teacher.generateMaxTokens': 'int',
+  'teacher.respondMaxTokens': 'int',
+  'teacher.concurrency': 'int',
+  'teacher.timeoutMs': 'int',
+  'teacher.maxRetries': 'int',
+  'teacher.structuredOutput': ['auto', 'json', 'tags'],
+  'teacher.prices': 'priceMap',
+  'generation.promptVersion': 'string',
+  'generation.instructionsPerPrompt': 'int',
+  'generation.instructionsPerPromptLong': 'int',
+  'generation.maxInstructionChars': 'int',
+  'generation.mix': 'numberMap',
+  'sink.maxRows': 'int',
+  'sink.maxAgeMs': 'int',
+  'run.stallTimeoutMs': 'int',
+  'run.progressIntervalMs': 'int',
+  'run.channelCapacity': 'int',
+};
+
+/** Environment variables and the keys they set. */
+export const ENV_KEYS: Record<string, string> = {
+  LAMINI_DATA_DIR: 'dataDir',
+  LAMINI_RUN_SEED: 'runSeed',
+  LAMINI_TRANSPORT: 'transport',
+  LAMINI_BROKERS: 'brokers',
+  OPENAI_BASE_URL: 'teacher.baseUrl',
+  OPENAI_API_KEY: 'teacher.apiKey',
+  LAMINI_TEACHER_MODEL: 'teacher.model',
+  LAMINI_TEACHER_CONCURRENCY: 'teacher.concurrency',
+};
+
+const POSITIVE = new Set([
+  'teacher.generateMaxTokens', 'teacher.respondMaxTokens', 'teacher.concurrency', 'teacher.timeoutMs',
+  'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
+  'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
+]);
+
+function checkValue(path: string, shape: Shape, value: unknown, issues: ConfigIssue[]): unknown {
+  const bad = (message: string): undefined => {
+    issues.push({ path, message });
+    return undefined;
+  };
+  if (Array.isArray(shape)) {
+    return typeof value === 'string' && shape.includes(value) ? value : bad(`must be one of ${shape.join(', ')}`);
+  }
+  switch (shape) {
+    case 'string':
+      return typeof value === 'string' ? value : bad('must be a string');
+    case 'boolean':
+      if (value === 'true' || value === 'false') return value === 'true';
+      return typeof value === 'boolean' ? value : bad('must be true or false');
+    case 'number':
+    case 'int': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return bad('must be a number');
+      if (shape === 'int' && !Number.isInteger(n)) return bad('must be an integer');
+      if (POSITIVE.has(path) && n <= 0) return bad('must be greater than 0');
+      if (n < 0) return bad('must not be negative');
+      return n;
+    }
+    case 'strings':
+      if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : bad('must be a list of strings');
+    case 'numberMap':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('must be an object of numbers');
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v !== 'number' || !(v >= 0)) issues.push({ path: `${path}.${k}`, message: 'must be a number >= 0' });
+      }
+      return value;
+    case 'priceMap':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('must be an object');
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const p = v as { input?: unknown; output?: unknown } | null;
+        if (typeof p !== 'object' || p === null || typeof p.input !== 'number' || typeof p.output !== 'number') {
+          issues.push({ path: `${path}.${k}`, message: 'must be {"input": USD per 1M tokens, "output": USD per 1M tokens}' });
+        }
+      }
+      return value;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+  const last = parts[parts.length - 1]!;
+  const shape = SHAPES[path];
+  // Maps merge key by key, so a file can add one price without restating the defaults.
+  if ((shape === 'numberMap' || shape === 'priceMap') && typeof node[last] === 'object') {
+    node[last] = { ...(node[last] as object), ...(value as object) };
+  } else {
+    node[last] = value;
+  }
+}
+
+/** Flattens a parsed config file to dotted keys, reporting keys that do not exist. */
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>, issues: ConfigIssue[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ path: prefix || '(root)', message: 'must be an object' });
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (path in SHAPES) out.set(path, v);
+    else if (Object.keys(SHAPES).some((s) => s.startsWith(`${path}.`))) flatten(v, path, out, issues);
+    else issues.push({ path, message: 'is not a known setting' });
+  }
+}
+
+export interface ConfigSources {
+  /** Explicit config file; otherwise lamini.config.{json,yaml,yml} in `cwd` if present. */
+  file?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Dotted keys from command-line flags. */
+  flags?: Record<string, unknown>;
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const cwd = sources.cwd ?? process.cwd();
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  const layers: Array<Map<string, unknown>> = [];
+
+  const file = sources.file ?? ['lamini.config.json', 'lamini.config.yaml', 'lamini.config.yml']
+    .map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+  if (file !== undefined) layers.push(readConfigFile(resolve(cwd, file), issues));
+
+  const env = new Map<string, unknown>();
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const v = sources.env?.[name];
+    if (v !== undefined && v !== '') env.set(key, v);
+  }
+  layers.push(env);
+  layers.push(new Map(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined)));
+
+  for (const layer of layers) {
+    for (const [path, raw] of layer) {
+      const shape = SHAPES[path];
+      if (shape === undefined) {
+        issues.push({ path, message: 'is not a known setting' });
+        continue;
+      }
+      const before = issues.length;
+      const value = checkValue(path, shape, raw, issues);
+      if (issues.length === before) setPath(config, path, value);
+    }
+  }
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
+    throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues } });
+  }
+  return config as unknown as Config;
+}
+
+function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LaminiError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new LaminiError(ErrorCodes.CONFIG_INVALID, `config file ${path} is not valid: ${reason}`);
+  }
+  const out = new Map<string, unknown>();
+  flatten(parsed ?? {}, '', out, issues);
+  return out;
+}
+
+/** The configuration as a user may see it: the key is masked. */
+export function redactConfig(config: Config): Config {
+  return { ...config, teacher: { ...config.teacher, apiKey: config.teacher.apiKey ? '***' : '' } };
+}

@@ -1,0 +1,136 @@
+/**
+ * generate: a GenerationTask in, instructions out. Seed tasks pass their seed through (no teacher
+ * call); example- and topic-guided tasks ask the teacher for new instructions. Every task ends in
+ * `task_outputs` terminal records downstream, so the sink can tell when a task is done.
+ */
+import { describeError, isLaminiError } from '../../common/errors.ts';
+import { Topics } from '../../streams/topics.ts';
+import type { Dropped, GenerationTask, Seed } from '../../schemas/types.ts';
+import type { Teacher } from '../../teacher/types.ts';
+import { instructionSource } from '../planner/mix.ts';
+import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../types.ts';
+import { contentId } from '../../common/hash.ts';
+import { joinInput, makeInstruction, rejectInstruction, instructionId, type InstructionDraft } from './instruction.ts';
+import { parseJsonReply, parseTagged } from './parse.ts';
+import { INSTRUCTIONS_SCHEMA, generationMessages, templates } from './prompts.ts';
+
+export interface GenerateOptions {
+  teacher: Teacher;
+  seeds: ReadonlyMap<string, Seed>;
+  maxInstructionChars: number;
+  temperature: number;
+  maxTokens: number;
+  /** `auto` asks for JSON when the teacher supports structured output. */
+  structuredOutput: 'auto' | 'json' | 'tags';
+  now?: () => number;
+}
+
+export const GENERATE_ID = 'generate';
+
+export function createGenerateOperator(options: GenerateOptions): Operator<GenerationTask> {
+  const now = options.now ?? Date.now;
+  const useJson = options.structuredOutput === 'json' ||
+    (options.structuredOutput === 'auto' && options.teacher.structuredOutput);
+
+  const dead = (task: GenerationTask, reason: string, message: string, payload: string): DeadLetterDraft =>
+    ({ reason, message, payload, taskNumber: task.task_number, taskOutputs: 1 });
+
+  async function process(task: GenerationTask, signal?: AbortSignal): Promise<OperatorOutput> {
+    const seeds = task.seed_ids.map((id) => options.seeds.get(id));
+    if (seeds.some((s) => s === undefined)) {
+      return { emit: [], dead: [dead(task, 'seed_missing', 'a seed of this task is not in the seed pool', JSON.stringify(task))] };
+    }
+    const found = seeds as Seed[];
+    const base = { source: instructionSource(task.mode, task.source), mode: task.mode, task, createdAt: now() };
+    if (task.mode === 'seed') {
+      const seed = found[0]!;
+      const draft: InstructionDraft = {
+        ...base, text: joinInput(seed.instruction, seed.input), input: seed.input,
+        teacherModel: '', promptTokens: 0, completionTokens: 0, costUsd: 0,
+      };
+      return finish(task, [draft], []);
+    }
+    const t = templates(task.prompt_version);
+    const messages = generationMessages(t, {
+      examples: found.map((s) => joinInput(s.instruction, s.input)),
+      topics: task.topics,
+      count: task.count,
+      json: useJson,
+    });
+    let reply;
+    try {
+      reply = await options.teacher.chat({
+        messages,
+        maxTokens: options.maxTokens,
+        temperature: options.temperature,
+        seed: task.task_number,
+        taskNumber: task.task_number,
+        ...(useJson ? { jsonSchema: INSTRUCTIONS_SCHEMA(task.count) } : {}),
+      }, signal);
+    } catch (error) {
+      const reason = isLaminiError(error) ? `teacher_${error.code.replace(/^TEACHER_/, '').toLowerCase()}` : 'teacher_error';
+      return { emit: [], dead: [dead(task, reason, describeError(error), JSON.stringify(task))] };
+    }
+    const parsed = useJson ? parseJsonReply(reply.text) : parseTagged(reply.text);
+    if (parsed.instructions.length === 0) {
+      const reason = parsed.failure === 'bad_json' ? 'teacher_bad_json' : 'teacher_no_examples';
+      return { emit: [], dead: [dead(task, reason, `the teacher's reply held no new instructions (${reply.text.length} chars)`, reply.text)] };
+    }
+    const n = parsed.instructions.length;
+    const drafts = parsed.instructions.map((text): InstructionDraft => ({
+      ...base, text, input: '', teacherModel: reply.model,
+      promptTokens: share(reply.promptTokens, n), completionTokens: share(reply.completionTokens, n), costUsd: reply.costUsd / n,
+    }));
+    return finish(task, drafts, []);
+  }
+
+  function finish(task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[]): OperatorOutput {
+    const emit: Emission[] = [];
+    const seen = new Map<string, string>();
+    const kept: InstructionDraft[] = [];
+    const repeats: Dropped[] = [];
+    for (const d of drafts) {
+      const reason = rejectInstruction(d.text, options.maxInstructionChars);
+      if (reason !== undefined) {
+        deadLetters.push({ reason, message: `instruction rejected: ${reason} (${d.text.length} chars)`, payload: d.text, taskNumber: task.task_number, taskOutputs: 0 });
+        continue;
+      }
+      const id = instructionId(d.text);
+      if (seen.has(id)) {
+        repeats.push({
+          id: contentId('drop', id, String(task.task_number), String(repeats.length)), duplicate_of: id, reason: 'repeated_in_reply',
+          instruction: d.text, instruction_source: d.source, task_number: task.task_number, task_outputs: 0, created_at: d.createdAt,
+        });
+        continue;
+      }
+      seen.set(id, d.text);
+      kept.push(d);
+    }
+    const outputs = kept.length + repeats.length + deadLetters.length;
+    for (const d of kept) {
+      const record = makeInstruction(d, outputs);
+      emit.push({ topic: Topics.instructionsRaw, type: 'Instruction', key: record.id, record });
+    }
+    for (const r of repeats) {
+      r.task_outputs = outputs;
+      emit.push({ topic: Topics.dropped, type: 'Dropped', key: r.id, record: r });
+    }
+    for (const dl of deadLetters) dl.taskOutputs = outputs;
+    return { emit, dead: deadLetters };
+  }
+
+  return {
+    descriptor: {
+      id: GENERATE_ID,
+      input: Topics.tasks,
+      inputType: 'GenerationTask',
+      outputs: [Topics.instructionsRaw, Topics.dropped, Topics.dlq],
+      state: 'none',
+    },
+    process,
+  };
+}
+
+function share(total: number, n: number): number {
+  return Math.round(total / n);
+}

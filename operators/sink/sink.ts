@@ -1,0 +1,136 @@
+/**
+ * The sink's logic, without I/O: it gathers the terminal records of tasks (examples, dedup drops,
+ * dead letters), skips examples the corpus already holds (idempotent on example id), decides when a
+ * shard is due (by rows or age) and which tasks are complete. The corpus adapter writes what `take`
+ * returns in one atomic commit, together with the positions it covers.
+ */
+import type { DeadLetter, Dropped, Example } from '../../schemas/types.ts';
+
+export interface SinkOptions {
+  maxRows: number;
+  maxAgeMs: number;
+}
+
+export interface SinkBatch {
+  examples: Example[];
+  dropped: Dropped[];
+  deadLetters: DeadLetter[];
+  /** Tasks whose every terminal record is in this batch or an earlier one. */
+  doneTasks: number[];
+  /** Examples skipped because the corpus already had them. */
+  skippedDuplicates: number;
+}
+
+interface TaskTally {
+  expected: number;
+  seen: number;
+}
+
+export const SINK_ID = 'sink';
+
+export class SinkBuffer {
+  readonly #options: SinkOptions;
+  readonly #committed: Set<string>;
+  readonly #tasks = new Map<number, TaskTally>();
+  #examples = new Map<string, Example>();
+  #dropped = new Map<string, Dropped>();
+  #deadLetters = new Map<string, DeadLetter>();
+  #skipped = 0;
+  #firstAt: number | undefined;
+
+  /** `committedExampleIds`: ids already in the corpus (the sink adds to this set as it commits). */
+  readonly #onTaskComplete: (task: number) => void;
+
+  /**
+   * `committedExampleIds`: ids already in the corpus (the sink adds to this set as it commits).
+   * `onTaskComplete`: told when a task's last terminal record arrives, before it is committed.
+   */
+  constructor(options: SinkOptions, committedExampleIds: Set<string>, onTaskComplete: (task: number) => void = () => {}) {
+    this.#options = options;
+    this.#committed = committedExampleIds;
+    this.#onTaskComplete = onTaskComplete;
+  }
+
+  get rows(): number {
+    return this.#examples.size + this.#dropped.size + this.#deadLetters.size;
+  }
+
+  /** Examples waiting for the next commit. */
+  get exampleRows(): number {
+    return this.#examples.size;
+  }
+
+  /** Whether some task is complete and waits to be committed as done. */
+  get hasCompleteTasks(): boolean {
+    return this.#completeTasks().length > 0;
+  }
+
+  /** Tasks seen but not complete. */
+  get openTasks(): number {
+    let open = 0;
+    for (const t of this.#tasks.values()) if (t.seen < t.expected) open++;
+    return open;
+  }
+
+  addExample(e: Example, at: number): void {
+    this.#tally(e.task_number, e.task_outputs);
+    if (this.#committed.has(e.id) || this.#examples.has(e.id)) {
+      this.#skipped++;
+      return;
+    }
+    this.#examples.set(e.id, e);
+    this.#firstAt ??= at;
+  }
+
+  addDropped(d: Dropped, at: number): void {
+    this.#tally(d.task_number, d.task_outputs);
+    this.#dropped.set(d.id, d);
+    this.#firstAt ??= at;
+  }
+
+  addDeadLetter(d: DeadLetter, at: number): void {
+    if (d.task_number >= 0) this.#tally(d.task_number, d.task_outputs);
+    this.#deadLetters.set(d.id, d);
+    this.#firstAt ??= at;
+  }
+
+  /** Whether a shard should be committed now. */
+  due(now: number): boolean {
+    if (this.rows >= this.#options.maxRows) return true;
+    if (this.#firstAt !== undefined && now - this.#firstAt >= this.#options.maxAgeMs) return true;
+    return this.rows === 0 && this.#completeTasks().length > 0;
+  }
+
+  take(): SinkBatch {
+    const doneTasks = this.#completeTasks();
+    for (const k of doneTasks) this.#tasks.delete(k);
+    const batch: SinkBatch = {
+      examples: [...this.#examples.values()],
+      dropped: [...this.#dropped.values()],
+      deadLetters: [...this.#deadLetters.values()],
+      doneTasks,
+      skippedDuplicates: this.#skipped,
+    };
+    for (const e of batch.examples) this.#committed.add(e.id);
+    this.#examples = new Map();
+    this.#dropped = new Map();
+    this.#deadLetters = new Map();
+    this.#skipped = 0;
+    this.#firstAt = undefined;
+    return batch;
+  }
+
+  #tally(task: number, expected: number): void {
+    const t = this.#tasks.get(task) ?? { expected, seen: 0 };
+    t.seen++;
+    t.expected = Math.max(t.expected, expected);
+    this.#tasks.set(task, t);
+    if (t.seen === t.expected) this.#onTaskComplete(task);
+  }
+
+  #completeTasks(): number[] {
+    const done: number[] = [];
+    for (const [k, t] of this.#tasks) if (t.seen >= t.expected) done.push(k);
+    return done.sort((a, b) => a - b);
+  }
+}

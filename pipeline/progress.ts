@@ -1,0 +1,28 @@
+/** Progress of a run, as the display and the stop rules see it. */
+export interface RunProgress {
+  startedAt: number;
+  now: number;
+  /** Examples committed by this run. */
+  committed: number;
+  /** Examples in the corpus, this run's included. */
+  corpusExamples: number;
+  tasksPlanned: number;
+  tasksDone: number;
+  dropped: number;
+  deadLetters: number;
+  costUsd: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export function ratePerMinute(p: RunProgress): number {
+  const minutes = (p.now - p.startedAt) / 60_000;
+  return minutes > 0 ? p.committed / minutes : 0;
+}
+
+export function progressLine(p: RunProgress, target: number): string {
+  const secs = Math.round((p.now - p.startedAt) / 1000);
+  return `committed ${p.committed}/${target} (corpus ${p.corpusExamples}) · ${ratePerMinute(p).toFixed(1)}/min · ` +
+    `tasks ${p.tasksDone}/${p.tasksPlanned} · dropped ${p.dropped} · dead letters ${p.deadLetters} · ` +
+    `spend $${p.costUsd.toFixed(4)} · ${secs}s`;
+}

@@ -1,0 +1,189 @@
+/**
+ * One embedded run: every operator of DESIGN.md in one process over the embedded transport, until
+ * `target` new examples are committed. The unit of progress is the task: the run resumes after the
+ * manifest's task watermark, skipping tasks already done, with dedup restored from the corpus. On
+ * reaching the target it stops planning, lets the tasks in flight finish, commits, and returns.
+ */
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
+import type { Config } from '../common/config.ts';
+import { Planner } from '../operators/planner/index.ts';
+import { createGenerateOperator } from '../operators/generate/operator.ts';
+import { createDedupOperator, restoreDedupState, type CommittedInstruction } from '../operators/dedup/operator.ts';
+import { createRespondOperator } from '../operators/respond/operator.ts';
+import { SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
+import type { Operator } from '../operators/types.ts';
+import type { Seed } from '../schemas/types.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+import { EmbeddedTransport } from '../streams/embedded.ts';
+import { runOperator } from '../streams/runner.ts';
+import { PipelineStats } from '../streams/stats.ts';
+import { Topics } from '../streams/topics.ts';
+import type { TopicPosition, Transport } from '../streams/transport.ts';
+import type { Teacher } from '../teacher/types.ts';
+import type { RunProgress } from './progress.ts';
+import { runSinkLoop } from './sink-loop.ts';
+
+export interface StoreProgress {
+  runSeed: number | undefined;
+  taskWatermark: number;
+  doneTasksAbove: number[];
+  examples: number;
+}
+
+/** What a run needs from the corpus. */
+export interface PipelineStore {
+  progress(): StoreProgress;
+  committedExampleIds(): Promise<Set<string>>;
+  committedInstructions(): Promise<CommittedInstruction[]>;
+  commit(batch: SinkBatch, positions: TopicPosition[], runSeed: number): Promise<void>;
+}
+
+export interface RunOptions {
+  config: Config;
+  target: number;
+  store: PipelineStore;
+  teacher: Teacher;
+  seeds: readonly Seed[];
+  topics: readonly string[];
+  codec: RecordCodec;
+  transport?: Transport;
+  onProgress?: (p: RunProgress) => void;
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export interface RunSummary extends RunProgress {
+  stoppedBy: 'target' | 'stalled' | 'interrupted';
+  stats: PipelineStats;
+}
+
+export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
+  const { config, store, teacher, codec, target } = options;
+  const now = options.now ?? Date.now;
+  const log = options.onLog ?? (() => {});
+  const start = store.progress();
+  const runSeed = start.runSeed ?? config.runSeed;
+  if (start.runSeed !== undefined && start.runSeed !== config.runSeed) {
+    log(`this corpus was planned with run seed ${start.runSeed}; continuing with it (config says ${config.runSeed})`);
+  }
+  const planner = new Planner({
+    runSeed, seeds: options.seeds, topics: options.topics, mix: config.generation.mix,
+    instructionsPerPrompt: config.generation.instructionsPerPrompt,
+    instructionsPerPromptLong: config.generation.instructionsPerPromptLong,
+    promptVersion: config.generation.promptVersion,
+  });
+  if (!planner.canPlan) {
+    throw new LaminiError(ErrorCodes.USAGE, 'nothing to plan: the seed pool has no seeds for any entry of generation.mix');
+  }
+
+  const transport = options.transport ?? new EmbeddedTransport({ capacity: config.run.channelCapacity });
+  await transport.createTopics(Object.values(Topics).map((name) => ({ name, partitions: 1 })));
+  const stats = new PipelineStats();
+  const stop = new AbortController();
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const operatorsStop = new AbortController();
+
+  const seedsById = new Map(options.seeds.map((s) => [s.id, s]));
+  const t = config.teacher;
+  const operators: Array<Operator<never>> = [
+    createGenerateOperator({
+      teacher, seeds: seedsById, maxInstructionChars: config.generation.maxInstructionChars,
+      temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput, now,
+    }) as Operator<never>,
+    createDedupOperator(restoreDedupState(await store.committedInstructions()), now) as Operator<never>,
+    createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>,
+  ];
+
+  const progress: RunProgress = {
+    startedAt: now(), now: now(), committed: 0, corpusExamples: start.examples, tasksPlanned: 0, tasksDone: 0,
+    dropped: 0, deadLetters: 0, costUsd: 0, promptTokens: 0, completionTokens: 0,
+  };
+  const planned = new Set<number>();
+  let lastGrowth = now();
+  let draining = false;
+  let seenExamples = 0;
+  const inFlight = new Set<number>();
+  const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k) => inFlight.delete(k));
+  const onCommit = (batch: SinkBatch): void => {
+    progress.committed += batch.examples.length;
+    progress.corpusExamples += batch.examples.length;
+    progress.dropped += batch.dropped.length;
+    progress.deadLetters += batch.deadLetters.length;
+    for (const e of batch.examples) {
+      progress.costUsd += e.cost_usd;
+      progress.promptTokens += e.prompt_tokens;
+      progress.completionTokens += e.completion_tokens;
+    }
+    for (const k of batch.doneTasks) if (planned.delete(k)) progress.tasksDone++;
+  };
+
+  const loops = [
+    ...operators.map((op) => runOperator(op, {
+      transport, codec, stats, signal: operatorsStop.signal, now,
+      concurrency: op.descriptor.state === 'ordered' ? 1 : t.concurrency,
+    })),
+    runSinkLoop({
+      transport, codec, stats, buffer, signal: operatorsStop.signal, now, onCommit,
+      flushWhen: () => draining && buffer.openTasks === 0 && buffer.hasCompleteTasks,
+      store: { commit: (batch, positions) => store.commit(batch, positions, runSeed) },
+    }),
+  ];
+  const failed = Promise.all(loops).then(() => undefined);
+  let failure: unknown;
+  failed.catch((error: unknown) => {
+    failure = error;
+    stop.abort();
+  });
+
+  let stoppedBy: RunSummary['stoppedBy'] = 'target';
+  const producer = transport.producer();
+  const done = new Set(start.doneTasksAbove);
+  const maxInFlight = Math.max(2, t.concurrency * 2);
+  let k = start.taskWatermark + 1;
+  const made = (): number => progress.committed + buffer.exampleRows;
+  const tick = async (ms: number): Promise<void> => {
+    await new Promise((r) => setTimeout(r, ms));
+    progress.now = now();
+    if (made() > seenExamples) {
+      seenExamples = made();
+      lastGrowth = now();
+    }
+    options.onProgress?.(progress);
+  };
+
+  // Plan while the target is not reached; the sink's commits drive `committed` and `planned`.
+  while (!stop.signal.aborted && made() < target) {
+    if (now() - lastGrowth > config.run.stallTimeoutMs) {
+      stoppedBy = 'stalled';
+      break;
+    }
+    if (inFlight.size >= maxInFlight) {
+      await tick(50);
+      continue;
+    }
+    while (done.has(k)) k++;
+    const task = planner.task(k);
+    await producer.send(Topics.tasks, [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
+    planned.add(k);
+    inFlight.add(k);
+    progress.tasksPlanned++;
+    k++;
+  }
+  // Drain: the tasks in flight finish, so a clean stop leaves nothing half-done.
+  draining = true;
+  while (!stop.signal.aborted && planned.size > 0 && stoppedBy === 'target') {
+    if (now() - lastGrowth > config.run.stallTimeoutMs) {
+      stoppedBy = 'stalled';
+      break;
+    }
+    await tick(50);
+  }
+  if (options.signal?.aborted) stoppedBy = 'interrupted';
+  operatorsStop.abort();
+  await Promise.allSettled(loops);
+  await transport.close();
+  if (failure !== undefined) throw failure;
+  progress.now = now();
+  return { ...progress, stoppedBy, stats };
+}

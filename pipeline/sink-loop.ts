@@ -1,0 +1,94 @@
+/**
+ * The sink adapter: reads the terminal topics (examples, drops, dead letters), feeds the SinkBuffer,
+ * and when a shard is due commits it to the corpus and then the positions it covers. Records it
+ * cannot decode become dead letters in the same commit, never a silent drop.
+ */
+import { describeError } from '../common/errors.ts';
+import type { RecordType } from '../operators/types.ts';
+import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
+import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+import { deadLetterRecord } from '../streams/dead-letter.ts';
+import type { PipelineStats } from '../streams/stats.ts';
+import { Topics } from '../streams/topics.ts';
+import { nextPositions, type ConsumedMessage, type TopicPosition, type Transport } from '../streams/transport.ts';
+
+export interface CommitSink {
+  commit(batch: SinkBatch, positions: TopicPosition[]): Promise<void>;
+}
+
+export interface SinkLoopOptions {
+  transport: Transport;
+  codec: RecordCodec;
+  stats: PipelineStats;
+  buffer: SinkBuffer;
+  store: CommitSink;
+  signal: AbortSignal;
+  /** Commit now even if no shard is due (a draining run wants its last tasks marked done). */
+  flushWhen?: () => boolean;
+  topicName?: (name: string) => string;
+  now?: () => number;
+  onCommit?: (batch: SinkBatch) => void;
+}
+
+const TYPES: Record<string, RecordType> = {
+  [Topics.examples]: 'Example',
+  [Topics.dropped]: 'Dropped',
+  [Topics.dlq]: 'DeadLetter',
+};
+
+export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
+  const { transport, codec, buffer, store, signal, stats } = options;
+  const name = options.topicName ?? ((n: string) => n);
+  const now = options.now ?? Date.now;
+  const byTopic = new Map(Object.entries(TYPES).map(([t, type]) => [name(t), { type, plain: t }]));
+  const consumer = await transport.consumer({ group: SINK_ID, topics: [...byTopic.keys()] });
+  const counters = stats.for(SINK_ID);
+  let pending: ConsumedMessage[] = [];
+
+  const flush = async (): Promise<void> => {
+    const batch = buffer.take();
+    await store.commit(batch, nextPositions(pending));
+    await consumer.commit(nextPositions(pending));
+    pending = [];
+    options.onCommit?.(batch);
+  };
+
+  const add = (m: ConsumedMessage): void => {
+    counters.total++;
+    const t = byTopic.get(m.topic);
+    const at = now();
+    try {
+      if (t === undefined) throw new Error(`unexpected topic ${m.topic}`);
+      const record = codec.decode(t.type, m.value);
+      if (t.type === 'Example') buffer.addExample(record as Example, at);
+      else if (t.type === 'Dropped') buffer.addDropped(record as Dropped, at);
+      else buffer.addDeadLetter(record as DeadLetter, at);
+      counters.forwarded++;
+    } catch (error) {
+      counters.dead++;
+      stats.reason(SINK_ID, 'decode_failed');
+      const draft = { reason: 'decode_failed', message: describeError(error), payload: m.value, taskNumber: -1, taskOutputs: 0 };
+      buffer.addDeadLetter(deadLetterRecord(SINK_ID, draft, m, at), at);
+    }
+  };
+
+  try {
+    while (!signal.aborted) {
+      const batch = await consumer.poll({ maxMessages: 512, maxWaitMs: 200, signal });
+      for (const m of batch) add(m);
+      pending.push(...batch);
+      if (buffer.due(now()) || options.flushWhen?.() === true) await flush();
+    }
+    // Final flush on a clean stop: whatever arrived is committed, and nothing is lost.
+    for (;;) {
+      const rest = await consumer.poll({ maxMessages: 512, maxWaitMs: 0 });
+      if (rest.length === 0) break;
+      for (const m of rest) add(m);
+      pending.push(...rest);
+    }
+    if (buffer.rows > 0 || pending.length > 0) await flush();
+  } finally {
+    await consumer.close();
+  }
+}

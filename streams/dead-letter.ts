@@ -1,0 +1,27 @@
+/** Turning an operator's dead-letter draft into a DeadLetter record with its source position. */
+import { createHash } from 'node:crypto';
+import type { DeadLetter } from '../schemas/types.ts';
+import type { DeadLetterDraft } from '../operators/types.ts';
+import type { ConsumedMessage } from './transport.ts';
+
+const encoder = new TextEncoder();
+
+export function deadLetterRecord(operator: string, draft: DeadLetterDraft, source: ConsumedMessage, now: number): DeadLetter {
+  const payload = typeof draft.payload === 'string' ? encoder.encode(draft.payload) : draft.payload;
+  // Content-based id: the same failure of the same input, replayed, is the same dead letter.
+  const id = createHash('sha256').update(operator).update('\0').update(draft.reason).update('\0')
+    .update(String(draft.taskNumber)).update('\0').update(payload).digest('hex').slice(0, 32);
+  return {
+    id,
+    operator,
+    reason: draft.reason,
+    message: draft.message.split('\n')[0] ?? '',
+    source_topic: source.topic,
+    source_partition: source.partition,
+    source_offset: source.offset,
+    payload,
+    task_number: draft.taskNumber,
+    task_outputs: draft.taskOutputs,
+    created_at: now,
+  };
+}

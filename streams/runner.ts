@@ -1,0 +1,105 @@
+/**
+ * The operator runner: the mechanics every operator shares, on any transport. It polls a batch,
+ * decodes each record (bytes it cannot read become dead letters), calls the operator (with bounded
+ * concurrency for stateless operators, one at a time for ordered ones), encodes and sends what it
+ * emits, dead-letters what it could not handle, and only then commits the batch's positions.
+ */
+import { describeError } from '../common/errors.ts';
+import type { DeadLetterDraft, Operator, OperatorOutput } from '../operators/types.ts';
+import type { RecordCodec } from './codec.ts';
+import { deadLetterRecord } from './dead-letter.ts';
+import type { PipelineStats } from './stats.ts';
+import { Topics } from './topics.ts';
+import { nextPositions, type ConsumedMessage, type Transport, type OutgoingMessage } from './transport.ts';
+
+export interface RunOperatorOptions {
+  transport: Transport;
+  codec: RecordCodec;
+  stats: PipelineStats;
+  /** Records processed at once by a stateless operator. */
+  concurrency: number;
+  signal: AbortSignal;
+  /** Topic name as the transport knows it (Kafka prefixes them). */
+  topicName?: (name: string) => string;
+  now?: () => number;
+}
+
+export async function runOperator(op: Operator<never>, options: RunOperatorOptions): Promise<void> {
+  const { transport, codec, stats, signal } = options;
+  const name = options.topicName ?? ((n: string) => n);
+  const now = options.now ?? Date.now;
+  const id = op.descriptor.id;
+  const concurrency = op.descriptor.state === 'ordered' ? 1 : Math.max(1, options.concurrency);
+  const consumer = await transport.consumer({ group: id, topics: [name(op.descriptor.input)] });
+  const producer = transport.producer();
+  const counters = stats.for(id);
+
+  const handle = async (m: ConsumedMessage): Promise<OperatorOutput> => {
+    let record: object;
+    try {
+      record = codec.decode(op.descriptor.inputType, m.value);
+    } catch (error) {
+      return { emit: [], dead: [draft('decode_failed', describeError(error), m.value)] };
+    }
+    try {
+      return await op.process(record as never, signal);
+    } catch (error) {
+      return { emit: [], dead: [draft('operator_error', describeError(error), m.value)] };
+    }
+  };
+
+  try {
+    while (!signal.aborted) {
+      const batch = await consumer.poll({ maxMessages: Math.max(16, concurrency * 2), maxWaitMs: 250, signal });
+      if (batch.length === 0) continue;
+      const results = await mapLimit(batch, concurrency, handle);
+      // Stopped mid-batch: send and commit nothing; the batch is work in flight, redone on restart.
+      if (signal.aborted) break;
+      const out = new Map<string, OutgoingMessage[]>();
+      const push = (topic: string, key: string, value: Uint8Array): void => {
+        const list = out.get(topic) ?? [];
+        list.push({ key, value });
+        out.set(topic, list);
+      };
+      results.forEach((result, i) => {
+        counters.total++;
+        for (const e of result.emit) {
+          if (e.topic === Topics.dropped) {
+            counters.dropped++;
+            stats.reason(id, `dropped_${(e.record as { reason?: string }).reason ?? 'unknown'}`);
+          } else counters.forwarded++;
+          push(name(e.topic), e.key, codec.encode(e.type, e.record));
+        }
+        for (const d of result.dead) {
+          counters.dead++;
+          stats.reason(id, d.reason);
+          const letter = deadLetterRecord(id, d, batch[i]!, now());
+          push(name(Topics.dlq), letter.id, codec.encode('DeadLetter', letter));
+        }
+      });
+      for (const [topic, messages] of out) await producer.send(topic, messages);
+      await consumer.commit(nextPositions(batch));
+    }
+  } finally {
+    await consumer.close();
+    await producer.close();
+  }
+}
+
+function draft(reason: string, message: string, payload: Uint8Array): DeadLetterDraft {
+  return { reason, message, payload, taskNumber: -1, taskOutputs: 0 };
+}
+
+/** Results in input order, at most `limit` calls in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

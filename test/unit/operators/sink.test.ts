@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SinkBuffer } from '../../../operators/sink/sink.ts';
+import type { DeadLetter, Dropped, Example } from '../../../schemas/types.ts';
+
+const ex = (id: string, task: number, outputs: number): Example => ({
+  id, instruction_id: `i-${id}`, instruction: 'q', input: '', response: 'a', instruction_source: 's', generation_mode: 'seed',
+  seed_ids: [], topics: [], teacher_model: 'm', prompt_version: 'v', prompt_tokens: 1, completion_tokens: 1, cost_usd: 0,
+  task_number: task, task_outputs: outputs, created_at: 0,
+});
+const drop = (id: string, task: number, outputs: number): Dropped => ({
+  id, duplicate_of: 'x', reason: 'exact_duplicate', instruction: 'q', instruction_source: 's', task_number: task, task_outputs: outputs, created_at: 0,
+});
+const dead = (id: string, task: number, outputs: number): DeadLetter => ({
+  id, operator: 'generate', reason: 'teacher_no_examples', message: 'm', source_topic: 'tasks', source_partition: 0,
+  source_offset: 0, payload: new Uint8Array(), task_number: task, task_outputs: outputs, created_at: 0,
+});
+
+test('a task is done when all of its terminal records arrived, whatever their kind', () => {
+  const completed: number[] = [];
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set(), (k) => completed.push(k));
+  b.addExample(ex('a', 1, 3), 0);
+  b.addDropped(drop('d', 1, 3), 0);
+  b.addExample(ex('b', 2, 1), 0);
+  assert.deepEqual(completed, [2]);
+  const first = b.take();
+  assert.deepEqual(first.doneTasks, [2]);
+  b.addDeadLetter(dead('z', 1, 3), 0);
+  assert.deepEqual(completed, [2, 1]);
+  const second = b.take();
+  assert.deepEqual(second.doneTasks, [1]);
+  assert.equal(second.deadLetters.length, 1);
+});
+
+test('examples already committed are skipped but still count for their task', () => {
+  const committed = new Set(['a']);
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, committed);
+  b.addExample(ex('a', 1, 2), 0);
+  b.addExample(ex('b', 1, 2), 0);
+  b.addExample(ex('b', 3, 1), 0);
+  const batch = b.take();
+  assert.deepEqual(batch.examples.map((e) => e.id), ['b']);
+  assert.equal(batch.skippedDuplicates, 2);
+  assert.deepEqual(batch.doneTasks, [1, 3]);
+  assert.ok(committed.has('b'));
+});
+
+test('a shard is due by rows or by age', () => {
+  const b = new SinkBuffer({ maxRows: 2, maxAgeMs: 1000 }, new Set());
+  assert.equal(b.due(0), false);
+  b.addExample(ex('a', 1, 5), 100);
+  assert.equal(b.due(500), false);
+  assert.equal(b.due(1100), true);
+  b.addExample(ex('b', 1, 5), 100);
+  assert.equal(b.due(200), true);
+  b.take();
+  assert.equal(b.rows, 0);
+  assert.equal(b.due(5000), false);
+});
