@@ -1,24 +1,67 @@
+// generated from schemas/*.avsc by schemas/codegen.ts — do not edit
 /**
- * TypeScript shapes of the records that cross topics. The `.avsc` files in this folder are the source of
- * truth; keep these in step with them (test/unit/schemas checks field names against the schemas).
+ * TypeScript shapes of the records that cross topics. The `.avsc` files in schemas/ are the source of truth;
+ * after changing one, run `node schemas/codegen.ts` (a unit test fails while this file is stale).
  */
 
 /** How an instruction came to be (DESIGN.md). */
 export type GenerationMode = 'seed' | 'example_guided' | 'topic_guided';
 
-/** A seed instruction imported from a file or shipped with the project. */
-export interface Seed {
-  /** Content hash of the normalised instruction + input. */
+/** A record an operator could not handle, with the reason. */
+export interface DeadLetter {
+  /** Hash of (operator, reason, source position or payload). */
   id: string;
+  operator: string;
+  /** Stable reason code, e.g. `teacher_no_examples`, `instruction_empty`, `decode_failed`. */
+  reason: string;
+  /** One line for a person; never holds a secret. */
+  message: string;
+  source_topic: string;
+  source_partition: number;
+  source_offset: number;
+  /** The bytes (or JSON text) that could not be handled. */
+  payload: Uint8Array;
+  /** -1 when the record is not tied to a generation task. */
+  task_number: number;
+  task_outputs: number;
+  /** Epoch milliseconds. */
+  created_at: number;
+}
+
+/** An instruction that dedup dropped: counted and kept, never lost. */
+export interface Dropped {
+  id: string;
+  duplicate_of: string;
+  reason: string;
   instruction: string;
-  /** The original input alone, empty when none. */
+  instruction_source: string;
+  task_number: number;
+  task_outputs: number;
+  /** Epoch milliseconds. */
+  created_at: number;
+}
+
+/** An instruction with the teacher's response: a row of the corpus. */
+export interface Example {
+  /** Hash of (instruction id, teacher model, prompt version). */
+  id: string;
+  instruction_id: string;
+  instruction: string;
   input: string;
-  /** The original answer, empty when none (never used as the response; the teacher re-answers). */
-  output: string;
-  /** Seed family: `self_instruct`, `p3`, `flan`, `alpaca`, or a user's own name. */
-  source: string;
-  /** Subset or task name inside a family (P3/FLAN templates are grouped by it); empty when none. */
-  subset: string;
+  response: string;
+  instruction_source: string;
+  generation_mode: GenerationMode;
+  seed_ids: string[];
+  topics: string[];
+  teacher_model: string;
+  prompt_version: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  task_number: number;
+  task_outputs: number;
+  /** Epoch milliseconds. */
+  created_at: number;
 }
 
 /** One numbered unit of generation work; a pure function of (run seed, number). */
@@ -53,59 +96,33 @@ export interface Instruction {
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number;
+  /** Epoch milliseconds. */
   created_at: number;
 }
 
-/** An instruction with the teacher's response: a row of the corpus. */
-export interface Example {
-  /** Hash of (instruction id, teacher model, prompt version). */
+/** A seed instruction imported from a file or shipped with the project. */
+export interface Seed {
+  /** Content hash of the normalised instruction + input. */
   id: string;
-  instruction_id: string;
   instruction: string;
+  /** The original input alone, empty when none. */
   input: string;
-  response: string;
-  instruction_source: string;
-  generation_mode: GenerationMode;
-  seed_ids: string[];
-  topics: string[];
-  teacher_model: string;
-  prompt_version: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  task_number: number;
-  task_outputs: number;
-  created_at: number;
+  /** The original answer, empty when none (never used as the response; the teacher re-answers). */
+  output: string;
+  /** Seed family: `self_instruct`, `p3`, `flan`, `alpaca`, or a user's own name. */
+  source: string;
+  /** Subset or task name inside a family (P3/FLAN templates are grouped by it); empty when none. */
+  subset: string;
 }
 
-/** An instruction that dedup dropped: counted and kept, never lost. */
-export interface Dropped {
-  id: string;
-  duplicate_of: string;
-  reason: string;
-  instruction: string;
-  instruction_source: string;
-  task_number: number;
-  task_outputs: number;
-  created_at: number;
+/** Each record type by name, as `SchemaRegistry.encode` and `decode` take it. */
+export interface RecordTypes {
+  DeadLetter: DeadLetter;
+  Dropped: Dropped;
+  Example: Example;
+  GenerationTask: GenerationTask;
+  Instruction: Instruction;
+  Seed: Seed;
 }
 
-/** A record an operator could not handle, with the reason. */
-export interface DeadLetter {
-  /** Hash of (operator, reason, source position or payload). */
-  id: string;
-  operator: string;
-  /** Stable reason code, e.g. `teacher_no_examples`, `instruction_empty`, `decode_failed`. */
-  reason: string;
-  /** One line for a person; never holds a secret. */
-  message: string;
-  source_topic: string;
-  source_partition: number;
-  source_offset: number;
-  /** The bytes (or JSON text) that could not be handled. */
-  payload: Uint8Array;
-  /** -1 when the record is not tied to a generation task. */
-  task_number: number;
-  task_outputs: number;
-  created_at: number;
-}
+export type RecordTypeName = keyof RecordTypes;
