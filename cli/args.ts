@@ -1,0 +1,41 @@
+/** Flag parsing with node:util; an unknown or malformed option is a one-line usage error. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const COMMON_OPTIONS: Options = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export function parse(argv: string[], options: Options, command: string): Parsed {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return { values: values as Parsed['values'], positionals };
+  } catch (error) {
+    const text = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+    throw new LaminiError(ErrorCodes.USAGE, `${text.replace(/\. To specify a positional.*$/, '')} (see "lamini ${command} --help")`);
+  }
+}
+
+export function intOption(values: Parsed['values'], name: string, min = 0): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < min) {
+    throw new LaminiError(ErrorCodes.USAGE, `--${name} must be an integer >= ${min}, got "${String(raw)}"`);
+  }
+  return n;
+}
+
+export function stringOption(values: Parsed['values'], name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,83 @@
+/** `lamini run`: wires config, seeds, teacher, corpus and the embedded pipeline together. */
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
+import { openCorpus } from '../../corpus/index.ts';
+import { corpusStore } from '../../pipeline/corpus-store.ts';
+import { runEmbedded } from '../../pipeline/run.ts';
+import { progressLine } from '../../pipeline/progress.ts';
+import { defaultRegistry } from '../../schemas/index.ts';
+import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
+import type { RecordCodec } from '../../streams/codec.ts';
+import { intOption, parse, stringOption } from '../args.ts';
+import { configFrom } from '../context.ts';
+import { createDisplay } from '../display.ts';
+import { HELP } from '../help.ts';
+import { openTeacher } from './teacher-setup.ts';
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    target: { type: 'string' }, transport: { type: 'string' }, 'teacher-url': { type: 'string' },
+    model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
+    'stall-timeout': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
+  }, 'run');
+  if (values.help === true) {
+    process.stdout.write(`${HELP.run}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new LaminiError(ErrorCodes.USAGE, `unexpected argument "${positionals[0]}" (see "lamini run --help")`);
+  const target = intOption(values, 'target', 1) ?? 100;
+  const stall = intOption(values, 'stall-timeout', 1);
+  const config = configFrom(values, {
+    transport: stringOption(values, 'transport'),
+    'teacher.baseUrl': stringOption(values, 'teacher-url'),
+    'teacher.model': stringOption(values, 'model'),
+    'teacher.concurrency': intOption(values, 'concurrency', 1),
+    runSeed: intOption(values, 'run-seed', 0),
+    'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,
+    useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
+  });
+  if (config.transport !== 'embedded') {
+    throw new LaminiError(ErrorCodes.USAGE, `--transport ${config.transport} is not available in this version; use the embedded transport`);
+  }
+  const display = createDisplay(target, {
+    tty: process.stderr.isTTY === true, quiet: values.quiet === true, intervalMs: Math.max(config.run.progressIntervalMs, 10_000),
+  });
+
+  const pool = await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds });
+  for (const r of pool.rejected) display.log(`seed pool: ${r.file}: ${r.message} [${r.reason}]`);
+  const topics = await loadTopics();
+  const registry = defaultRegistry();
+  const codec: RecordCodec = {
+    encode: (type, record) => registry.encode(type, record as never),
+    decode: (type, bytes) => registry.decode(type, bytes),
+  };
+
+  const corpus = await openCorpus(config.dataDir);
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    display.log('interrupted: committing what is done; tasks in flight are redone on the next run');
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const teacher = await openTeacher(config, display.log);
+  try {
+    display.log(`run: target ${target} new examples · ${pool.seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
+    const summary = await runEmbedded({
+      config: teacher.config, target, store: corpusStore(corpus), teacher: teacher.teacher, seeds: pool.seeds, topics, codec,
+      signal: stop.signal, onProgress: (p) => display.progress(p), onLog: display.log,
+    });
+    display.done();
+    display.log(`done: ${progressLine(summary, target)}`);
+    if (summary.stoppedBy === 'stalled') {
+      throw new LaminiError(ErrorCodes.RUN_STALLED,
+        `stopped: the teacher produced no usable example for ${Math.round(config.run.stallTimeoutMs / 1000)} s ` +
+        `(see "lamini stats" for dead letters by reason)`);
+    }
+    return summary.stoppedBy === 'interrupted' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await teacher.close();
+    await corpus.close();
+  }
+}

@@ -1,0 +1,93 @@
+/** The words `lamini --help` and `lamini COMMAND --help` print. */
+export const VERSION = '0.1.0';
+
+const COMMON = `Common options:
+  --data-dir DIR     where the corpus, seeds and caches live (default ./lamini-data; env LAMINI_DATA_DIR)
+  --config FILE      a config file (default: lamini.config.json / .yaml in the current directory)
+  -h, --help         this help`;
+
+export const HELP: Record<string, string> = {
+  main: `lamini — grow an instruction-distillation corpus (after LaMini-LM) and query it
+
+Usage: lamini COMMAND [options]
+
+Commands:
+  run                 generate, dedup and answer instructions until --target examples are committed
+  seed import FILE    add seed instructions from JSONL, JSON, CSV or Parquet
+  query "SQL"         read-only SQL over the corpus (views: examples, dead_letters, dropped, teacher_requests, results)
+  stats               counts by source and mode, drops, dead letters, tokens, cost
+  teacher serve       serve the local teacher model on an OpenAI-compatible endpoint
+
+Run "lamini COMMAND --help" for a command's options.
+
+${COMMON}
+  --version          print the version`,
+
+  run: `Usage: lamini run [--target N] [options]
+
+Runs every stage — planner, generate, dedup, respond, sink — until N new examples are committed to the
+corpus, then finishes the tasks in flight and stops. Running it again continues the same corpus: done tasks
+are skipped and nothing committed is written twice.
+
+Options:
+  --target N            examples to add in this run (default 100)
+  --transport NAME      embedded (default; one process, nothing to install)
+  --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
+  --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
+  --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
+  --run-seed N          seed of the task plan (a corpus keeps the one it started with)
+  --stall-timeout SEC   stop with a message when no example is made for this long (default 300)
+  --no-default-seeds    use only imported seeds, not the ones shipped with lamini
+  --quiet               no progress output
+The API key comes from OPENAI_API_KEY or the config file, never from a flag.
+
+${COMMON}`,
+
+  seed: `Usage: lamini seed import FILE --source NAME [options]
+
+Adds seeds to <data-dir>/seeds/. Formats by extension (.jsonl, .json, .csv, .parquet) or --format.
+Understands self-instruct seed tasks (instruction + instances), Alpaca (instruction, input, output) and
+P3/FLAN-style inputs/targets records. Lines it cannot use are reported with their line number and reason,
+and recorded as dead letters in the corpus.
+
+Options:
+  --source NAME         seed family: self_instruct, p3, flan, alpaca, or your own name
+  --subset NAME         subset/template name for every record (P3/FLAN prompts draw from one subset)
+  --field KEY=PATH      take KEY (instruction, input, output, subset) from PATH, e.g. --field instruction=question
+  --format FORMAT       jsonl | json | csv | parquet
+
+${COMMON}`,
+
+  query: `Usage: lamini query "SQL" [--format table|json|csv]
+
+Runs SQL in an in-memory DuckDB over the committed corpus files, read only: nothing can be written,
+attached or read outside the corpus. Works while a run is writing.
+Views: examples, dead_letters, dropped, teacher_requests, results.
+
+Options:
+  --format FORMAT       table (default), json or csv
+
+${COMMON}`,
+
+  stats: `Usage: lamini stats [--json]
+
+Counts by instruction_source and generation_mode, dedup drops by reason, dead letters by operator and
+reason, tokens and cost, shards and the task watermark.
+
+Options:
+  --json                machine-readable output
+
+${COMMON}`,
+
+  teacher: `Usage: lamini teacher serve [--port N] [--gguf PATH]
+
+Serves the local teacher (SmolLM2-135M-Instruct, GGUF, through node-llama-cpp) on
+http://127.0.0.1:PORT/v1 with /v1/chat/completions and /v1/models. Weights: LAMINI_TEACHER_GGUF or
+--gguf, else fetched once into the cache (~/.cache/lamini or LAMINI_CACHE_DIR).
+
+Options:
+  --port N              port on 127.0.0.1 (default 8088; 0 picks a free one)
+  --gguf PATH           a GGUF model file
+
+${COMMON}`,
+};

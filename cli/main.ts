@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * The `lamini` command. A thin adapter: it parses flags, loads and validates the configuration, calls
+ * the library, and turns every expected failure into one line on stderr and a non-zero exit.
+ * LAMINI_DEBUG=1 adds the stack of an unexpected error.
+ */
+import { LaminiError, ErrorCodes, describeError } from '../common/errors.ts';
+import { redact } from '../common/redact.ts';
+import { HELP, VERSION } from './help.ts';
+import { runCommand } from './commands/run.ts';
+import { queryCommand } from './commands/query.ts';
+import { statsCommand } from './commands/stats.ts';
+import { seedCommand } from './commands/seed.ts';
+import { teacherCommand } from './commands/teacher.ts';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+  query: queryCommand,
+  stats: statsCommand,
+  seed: seedCommand,
+  teacher: teacherCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP.main}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) throw new LaminiError(ErrorCodes.USAGE, `unknown command "${command}" (see "lamini --help")`);
+  return run(rest);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof LaminiError) return error.code === ErrorCodes.USAGE || error.code === ErrorCodes.CONFIG_INVALID ? 2 : 1;
+  return 1;
+}
+
+const secrets = [process.env.OPENAI_API_KEY ?? ''];
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = error instanceof LaminiError;
+    const line = known ? error.message : `internal error: ${describeError(error)}`;
+    process.stderr.write(`lamini: ${redact(line, secrets)}\n`);
+    if (!known && process.env.LAMINI_DEBUG === '1' && error instanceof Error && error.stack) {
+      process.stderr.write(`${redact(error.stack, secrets)}\n`);
+    }
+    process.exitCode = exitCodeFor(error);
+  },
+);
