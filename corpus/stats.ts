@@ -1,0 +1,118 @@
+/**
+ * `lamini stats`: what the corpus holds, from one manifest snapshot. Totals and shard counts come from the
+ * manifest; breakdowns from DuckDB over the same files. Plain JSON throughout.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { QUERY_TABLES, type TableName } from './schema.ts';
+import { openReadOnly } from './views.ts';
+
+export interface TableShards {
+  shards: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface CorpusStats {
+  manifest_sequence: number;
+  updated_at: string;
+  run_seed: number | null;
+  task_watermark: number;
+  done_tasks_above: number;
+  examples: {
+    total: number;
+    by_instruction_source: Record<string, number>;
+    by_generation_mode: Record<string, number>;
+  };
+  dropped: { total: number; by_reason: Record<string, number> };
+  dead_letters: { total: number; by_operator: Record<string, number>; by_reason: Record<string, number> };
+  tokens: { prompt: number; completion: number };
+  cost_usd: number;
+  shards: Partial<Record<TableName, TableShards>>;
+}
+
+export async function corpusStats(dataDir: string): Promise<CorpusStats> {
+  const { conn, manifest, close } = await openReadOnly(dataDir);
+  try {
+    const shards: Partial<Record<TableName, TableShards>> = {};
+    for (const table of QUERY_TABLES) {
+      const list = manifest.tables[table]?.shards;
+      if (list === undefined) continue;
+      shards[table] = {
+        shards: list.length,
+        rows: list.reduce((n, s) => n + s.rows, 0),
+        bytes: list.reduce((n, s) => n + s.bytes, 0),
+      };
+    }
+    const { totals, progress } = manifest;
+    return {
+      manifest_sequence: manifest.sequence,
+      updated_at: manifest.updated_at,
+      run_seed: progress.run_seed,
+      task_watermark: progress.task_watermark,
+      done_tasks_above: progress.done_tasks_above.length,
+      examples: {
+        total: totals.examples,
+        by_instruction_source: await countBy(conn, 'examples', 'instruction_source'),
+        by_generation_mode: await countBy(conn, 'examples', 'generation_mode'),
+      },
+      dropped: { total: totals.dropped, by_reason: await countBy(conn, 'dropped', 'reason') },
+      dead_letters: {
+        total: totals.dead_letters,
+        by_operator: await countBy(conn, 'dead_letters', 'operator'),
+        by_reason: await countBy(conn, 'dead_letters', 'reason'),
+      },
+      tokens: { prompt: totals.prompt_tokens, completion: totals.completion_tokens },
+      cost_usd: totals.cost_usd,
+      shards,
+    };
+  } finally {
+    await close();
+  }
+}
+
+async function countBy(conn: DuckDBConnection, table: string, column: string): Promise<Record<string, number>> {
+  const reader = await conn.runAndReadAll(
+    `SELECT "${column}" AS k, count(*) AS n FROM "${table}" GROUP BY 1 ORDER BY n DESC, k`,
+  );
+  const out: Record<string, number> = {};
+  for (const [k, n] of reader.getRowsJS()) out[String(k)] = Number(n);
+  return out;
+}
+
+/** A few aligned lines for people. */
+export function formatStats(stats: CorpusStats): string {
+  const lines: string[] = [];
+  const seed = stats.run_seed === null ? 'none' : String(stats.run_seed);
+  lines.push(`corpus at manifest sequence ${stats.manifest_sequence} (updated ${stats.updated_at}), run seed ${seed}`);
+  lines.push(`tasks: all <= ${stats.task_watermark} done, ${stats.done_tasks_above} more done above`);
+  lines.push(`examples: ${stats.examples.total}`);
+  lines.push(...section('by instruction_source', stats.examples.by_instruction_source, stats.examples.total));
+  lines.push(...section('by generation_mode', stats.examples.by_generation_mode, stats.examples.total));
+  lines.push(`dedup drops: ${stats.dropped.total}`);
+  lines.push(...section('by reason', stats.dropped.by_reason, stats.dropped.total));
+  lines.push(`dead letters: ${stats.dead_letters.total}`);
+  lines.push(...section('by operator', stats.dead_letters.by_operator, stats.dead_letters.total));
+  lines.push(...section('by reason', stats.dead_letters.by_reason, stats.dead_letters.total));
+  lines.push(`tokens: ${stats.tokens.prompt} prompt, ${stats.tokens.completion} completion; cost $${stats.cost_usd.toFixed(4)}`);
+  for (const [table, s] of Object.entries(stats.shards)) {
+    lines.push(`shards ${table}: ${s.shards} files, ${s.rows} rows, ${formatBytes(s.bytes)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function section(title: string, counts: Record<string, number>, total: number): string[] {
+  const entries = Object.entries(counts);
+  if (entries.length === 0) return [];
+  const w = Math.max(...entries.map(([k]) => k.length));
+  const nw = Math.max(...entries.map(([, n]) => String(n).length));
+  return [
+    `  ${title}:`,
+    ...entries.map(([k, n]) => `    ${k.padEnd(w)}  ${String(n).padStart(nw)}  ${total > 0 ? ((100 * n) / total).toFixed(1) : '0.0'}%`),
+  ];
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
