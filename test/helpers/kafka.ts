@@ -23,11 +23,16 @@ export function kafkaBrokers(): Promise<string[]> {
   return brokers;
 }
 
-function startBroker(): Promise<string[]> {
+/**
+ * Starts (or finds running) the broker of `stateDir`: the shared test broker by default; a test that
+ * stops and restarts a broker passes its own dir so it never disturbs the other test files.
+ */
+export function startBroker(stateDir: string = testStateDir, env: Record<string, string> = {}): Promise<string[]> {
   const script = join(root, 'infra', 'kafka', 'start');
   return new Promise((resolve, reject) => {
     // Bounded: a first run also fetches the jars with Maven (about 45 MB).
-    execFile(script, ['--state-dir', testStateDir, '--timeout', '120'], { timeout: 300_000 }, (error, stdout, stderr) => {
+    const options = { timeout: 300_000, env: { ...process.env, ...env } };
+    execFile(script, ['--state-dir', stateDir, '--timeout', '120'], options, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`could not start the test Kafka broker with ${script}: ${stderr.trim() || error.message}`));
         return;
@@ -39,19 +44,13 @@ function startBroker(): Promise<string[]> {
   });
 }
 
-/** Stops the test broker: `kill` is a crash (SIGKILL), otherwise a clean shutdown. */
-export function stopBroker(options: { kill?: boolean } = {}): Promise<void> {
+/** Stops the broker of `stateDir`: `kill` is a crash (SIGKILL), otherwise a clean shutdown. */
+export function stopBroker(stateDir: string = testStateDir, options: { kill?: boolean } = {}): Promise<void> {
   const script = join(root, 'infra', 'kafka', 'stop');
-  const args = ['--state-dir', testStateDir, ...(options.kill ? ['--kill'] : [])];
+  const args = ['--state-dir', stateDir, ...(options.kill ? ['--kill'] : [])];
   return new Promise((resolve, reject) => {
     execFile(script, args, { timeout: 60_000 }, (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve()));
   });
-}
-
-/** Restarts the test broker on the same port and data (after stopBroker). */
-export function restartBroker(): Promise<string[]> {
-  brokers = startBroker();
-  return brokers;
 }
 
 /** A name no other test uses: `prefix-<random>`. */
