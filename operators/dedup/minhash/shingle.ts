@@ -1,0 +1,124 @@
+/**
+ * Stage 1 of MinHash: text → canonical tokens → word n-gram shingles → 32-bit shingle hashes.
+ *
+ * The canonical definition (shared with bench/neardup-gsm8k/truth.mjs): NFKC, lower case, tokens are the
+ * maximal runs of `[\p{L}\p{N}]`, shingles are word n-grams; a text with fewer than n tokens has one
+ * shingle made of all its tokens (so a one-word text still dedups exactly), and a text with no token has
+ * the empty shingle. A shingle's hash folds its tokens' hashes and its token count, so a short text's
+ * shingle never equals an n-gram's. Pure-ASCII text (NFKC-stable; lower-casing only touches A–Z) is
+ * scanned without building strings; anything else goes through `normalize` and the Unicode regex.
+ */
+import { fmix32, mixPrepared, prepareBlock, seededInts } from './mix.ts';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** 1 for an ASCII letter or digit; lower-casing is done inline. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[0-9a-zA-Z]/.test(ch)) ASCII_WORD[c] = 1;
+}
+
+/** The canonical tokens as strings: the reference the fast scanner is tested against. */
+export function canonicalTokens(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
+}
+
+/** The canonical shingles as strings (reference; used by tests and the side-by-side benchmarks). */
+export function canonicalShingles(text: string, ngram: number): Set<string> {
+  const toks = canonicalTokens(text);
+  if (toks.length < ngram) return new Set([toks.join(' ')]);
+  const out = new Set<string>();
+  for (let i = 0; i + ngram <= toks.length; i++) out.add(toks.slice(i, i + ngram).join(' '));
+  return out;
+}
+
+export class Shingler {
+  readonly ngram: number;
+  /** Shingle hashes of the last `shingle()` call, in text order, repeats included. */
+  hashes = new Int32Array(256);
+  #tokens = new Int32Array(256);
+  readonly #tokenSeed: number;
+  readonly #shingleSeed: number;
+
+  constructor(ngram: number, seed: number) {
+    this.ngram = ngram;
+    const s = seededInts(seed, 0x5348, 2);
+    this.#tokenSeed = s[0]!;
+    this.#shingleSeed = s[1]!;
+  }
+
+  /** Fills `hashes[0..n)` with the shingle hashes of `text`; n ≥ 1 always. */
+  shingle(text: string): number {
+    let m = this.#tokensAscii(text);
+    if (m < 0) m = this.#tokensUnicode(text);
+    const tokens = this.#tokens;
+    const n = this.ngram;
+    const seed = this.#shingleSeed;
+    if (m < n) {
+      let h = seed;
+      for (let i = 0; i < m; i++) h = mixPrepared(h, tokens[i]!);
+      this.hashes[0] = fmix32(h ^ m);
+      return 1;
+    }
+    const count = m - n + 1;
+    if (this.hashes.length < count) this.hashes = new Int32Array(count * 2);
+    const out = this.hashes;
+    if (n === 3) {
+      for (let i = 0; i < count; i++) {
+        out[i] = fmix32(mixPrepared(mixPrepared(mixPrepared(seed, tokens[i]!), tokens[i + 1]!), tokens[i + 2]!) ^ 3);
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        let h = seed;
+        for (let j = 0; j < n; j++) h = mixPrepared(h, tokens[i + j]!);
+        out[i] = fmix32(h ^ n);
+      }
+    }
+    return count;
+  }
+
+  /** Token hashes (prepared as murmur blocks) of a pure-ASCII text; -1 at the first non-ASCII unit. */
+  #tokensAscii(text: string): number {
+    const len = text.length;
+    // At most one token per two characters, plus one.
+    if (this.#tokens.length <= len >> 1) this.#tokens = new Int32Array((len >> 1) + 16);
+    const tokens = this.#tokens;
+    const seed = this.#tokenSeed;
+    let m = 0;
+    let h = seed;
+    let run = 0;
+    for (let i = 0; i < len; i++) {
+      let c = text.charCodeAt(i);
+      if (c > 127) return -1;
+      if (ASCII_WORD[c] === 1) {
+        if (c <= 90 && c >= 65) c += 32;
+        h = Math.imul(h ^ c, 0x01000193);
+        run++;
+      } else if (run > 0) {
+        tokens[m++] = prepareBlock(fmix32(h ^ run));
+        h = seed;
+        run = 0;
+      }
+    }
+    if (run > 0) tokens[m++] = prepareBlock(fmix32(h ^ run));
+    return m;
+  }
+
+  #tokensUnicode(text: string): number {
+    const seed = this.#tokenSeed;
+    let m = 0;
+    for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
+      const tok = match[0];
+      let h = seed;
+      for (let i = 0; i < tok.length; i++) h = Math.imul(h ^ tok.charCodeAt(i), 0x01000193);
+      if (m === this.#tokens.length) {
+        const grown = new Int32Array(m * 2);
+        grown.set(this.#tokens);
+        this.#tokens = grown;
+      }
+      this.#tokens[m++] = prepareBlock(fmix32(h ^ tok.length));
+    }
+    return m;
+  }
+}
