@@ -4,6 +4,8 @@ export interface RunProgress {
   now: number;
   /** Examples committed by this run. */
   committed: number;
+  /** Examples made by this run and waiting for the next commit. */
+  pending: number;
   /** Examples in the corpus, this run's included. */
   corpusExamples: number;
   tasksPlanned: number;
@@ -15,14 +17,16 @@ export interface RunProgress {
   completionTokens: number;
 }
 
+/** Examples made per minute, committed or pending. */
 export function ratePerMinute(p: RunProgress): number {
   const minutes = (p.now - p.startedAt) / 60_000;
-  return minutes > 0 ? p.committed / minutes : 0;
+  return minutes > 0 ? (p.committed + p.pending) / minutes : 0;
 }
 
 export function progressLine(p: RunProgress, target: number): string {
   const secs = Math.round((p.now - p.startedAt) / 1000);
-  return `committed ${p.committed}/${target} (corpus ${p.corpusExamples}) · ${ratePerMinute(p).toFixed(1)}/min · ` +
+  const pending = p.pending > 0 ? ` +${p.pending} pending` : '';
+  return `committed ${p.committed}/${target}${pending} (corpus ${p.corpusExamples}) · ${ratePerMinute(p).toFixed(1)}/min · ` +
     `tasks ${p.tasksDone}/${p.tasksPlanned} · dropped ${p.dropped} · dead letters ${p.deadLetters} · ` +
     `spend $${p.costUsd.toFixed(4)} · ${secs}s`;
 }

@@ -9,6 +9,7 @@ import type { Config } from '../common/config.ts';
 import { Planner } from '../operators/planner/index.ts';
 import { createGenerateOperator } from '../operators/generate/operator.ts';
 import { createDedupOperator, restoreDedupState, type CommittedInstruction } from '../operators/dedup/operator.ts';
+import { createDedupIndex } from '../operators/dedup/index.ts';
 import { createRespondOperator } from '../operators/respond/operator.ts';
 import { SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { Operator } from '../operators/types.ts';
@@ -91,12 +92,12 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
       teacher, seeds: seedsById, maxInstructionChars: config.generation.maxInstructionChars,
       temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput, now,
     }) as Operator<never>,
-    createDedupOperator(restoreDedupState(await store.committedInstructions()), now) as Operator<never>,
+    createDedupOperator(restoreDedupState(await store.committedInstructions(), createDedupIndex(config.dedup)), now) as Operator<never>,
     createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>,
   ];
 
   const progress: RunProgress = {
-    startedAt: now(), now: now(), committed: 0, corpusExamples: start.examples, tasksPlanned: 0, tasksDone: 0,
+    startedAt: now(), now: now(), committed: 0, pending: 0, corpusExamples: start.examples, tasksPlanned: 0, tasksDone: 0,
     dropped: 0, deadLetters: 0, costUsd: 0, promptTokens: 0, completionTokens: 0,
   };
   const planned = new Set<number>();
@@ -104,7 +105,9 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   let draining = false;
   let seenExamples = 0;
   const inFlight = new Set<number>();
-  const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k) => inFlight.delete(k));
+  const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k) => {
+    if (inFlight.delete(k)) progress.tasksDone++;
+  });
   const onCommit = (batch: SinkBatch): void => {
     progress.committed += batch.examples.length;
     progress.corpusExamples += batch.examples.length;
@@ -115,7 +118,7 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
       progress.promptTokens += e.prompt_tokens;
       progress.completionTokens += e.completion_tokens;
     }
-    for (const k of batch.doneTasks) if (planned.delete(k)) progress.tasksDone++;
+    for (const k of batch.doneTasks) planned.delete(k);
   };
 
   const loops = [
@@ -145,6 +148,7 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   const tick = async (ms: number): Promise<void> => {
     await new Promise((r) => setTimeout(r, ms));
     progress.now = now();
+    progress.pending = buffer.exampleRows;
     if (made() > seenExamples) {
       seenExamples = made();
       lastGrowth = now();
@@ -185,5 +189,6 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   await transport.close();
   if (failure !== undefined) throw failure;
   progress.now = now();
+  progress.pending = 0;
   return { ...progress, stoppedBy, stats };
 }
