@@ -35,6 +35,21 @@ export interface GenerationConfig {
   mix: Record<string, number>;
 }
 
+/** Near-duplicate filtering (operators/dedup): MinHash LSH by default, `exact` to keep every distinct text. */
+export interface DedupConfig {
+  mode: 'minhash' | 'exact';
+  /** Jaccard of word n-gram shingle sets at or above which an instruction is a near duplicate. */
+  threshold: number;
+  permutations: number;
+  /** 0 with rows 0: chosen from the threshold. */
+  bands: number;
+  rows: number;
+  ngram: number;
+  seed: number;
+  /** `fast`: fast similarity sketching, one hash per shingle and round instead of one per permutation. */
+  signature: 'classic' | 'fast';
+}
+
 export interface Config {
   dataDir: string;
   runSeed: number;
@@ -45,6 +60,7 @@ export interface Config {
   generation: GenerationConfig;
   sink: { maxRows: number; maxAgeMs: number };
   run: { stallTimeoutMs: number; progressIntervalMs: number; channelCapacity: number };
+  dedup: DedupConfig;
 }
 
 /** The paper's Table 1, in pairs (millions), by `instruction_source`. */
@@ -90,6 +106,7 @@ export function defaultConfig(): Config {
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
     run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256 },
+    dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'classic' },
   };
 }
 
@@ -128,6 +145,14 @@ const SHAPES: Record<string, Shape> = {
   'run.stallTimeoutMs': 'int',
   'run.progressIntervalMs': 'int',
   'run.channelCapacity': 'int',
+  'dedup.mode': ['minhash', 'exact'],
+  'dedup.threshold': 'number',
+  'dedup.permutations': 'int',
+  'dedup.bands': 'int',
+  'dedup.rows': 'int',
+  'dedup.ngram': 'int',
+  'dedup.seed': 'int',
+  'dedup.signature': ['classic', 'fast'],
 };
 
 /** Environment variables and the keys they set. */
@@ -146,7 +171,11 @@ const POSITIVE = new Set([
   'teacher.generateMaxTokens', 'teacher.respondMaxTokens', 'teacher.concurrency', 'teacher.timeoutMs',
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
+  'dedup.threshold', 'dedup.permutations', 'dedup.ngram',
 ]);
+
+/** Numbers with an upper bound too. */
+const AT_MOST: Record<string, number> = { 'dedup.threshold': 1, 'dedup.permutations': 1024 };
 
 function checkValue(path: string, shape: Shape, value: unknown, issues: ConfigIssue[]): unknown {
   const bad = (message: string): undefined => {
@@ -168,6 +197,8 @@ function checkValue(path: string, shape: Shape, value: unknown, issues: ConfigIs
       if (typeof n !== 'number' || !Number.isFinite(n)) return bad('must be a number');
       if (shape === 'int' && !Number.isInteger(n)) return bad('must be an integer');
       if (POSITIVE.has(path) && n <= 0) return bad('must be greater than 0');
+      const max = AT_MOST[path];
+      if (max !== undefined && n > max) return bad(`must be at most ${max}`);
       if (n < 0) return bad('must not be negative');
       return n;
     }

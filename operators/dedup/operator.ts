@@ -1,6 +1,8 @@
 /**
  * dedup: keep-first over arrival order. Kept instructions go on to the response stage; duplicates
- * become Dropped records (counted, persisted, never lost). State: the index of kept instructions and
+ * become Dropped records (counted, persisted, never lost): `exact_duplicate` (same id), `near_duplicate`
+ * (the MinHash index found an earlier kept instruction at Jaccard ≥ threshold; `duplicate_of` is its
+ * id) or `already_committed` (a replayed task's own instruction). State: the index of kept instructions and
  * the task each came from, restored at start from what the corpus has committed — so an instruction
  * of a task replayed after a crash is recognised as already committed, not as a new duplicate.
  */
@@ -24,11 +26,16 @@ export interface CommittedInstruction {
 
 export const DEDUP_ID = 'dedup';
 
-export function restoreDedupState(committed: Iterable<CommittedInstruction>, index: DedupIndex = new ExactIndex()): DedupState {
+/**
+ * Rebuilds the state from the committed instructions in commit order. `indexCovers`: how many of the
+ * first distinct committed instructions `index` already holds (restored from a snapshot); only the
+ * ones after them are replayed into it.
+ */
+export function restoreDedupState(committed: Iterable<CommittedInstruction>, index: DedupIndex = new ExactIndex(), indexCovers = 0): DedupState {
   const keptBy = new Map<string, number>();
   for (const c of committed) {
     if (keptBy.has(c.id)) continue;
-    index.insert(c.id, c.instruction);
+    if (keptBy.size >= indexCovers) index.insert(c.id, c.instruction);
     keptBy.set(c.id, c.taskNumber);
   }
   return { index, keptBy };
@@ -46,7 +53,7 @@ export function createDedupOperator(state: DedupState, now: () => number = Date.
     const dropped: Dropped = {
       id: contentId('drop', rec.id, String(rec.task_number)),
       duplicate_of: earlier,
-      reason: replay ? 'already_committed' : 'exact_duplicate',
+      reason: replay ? 'already_committed' : earlier === rec.id ? 'exact_duplicate' : 'near_duplicate',
       instruction: rec.instruction,
       instruction_source: rec.instruction_source,
       task_number: rec.task_number,
@@ -63,7 +70,7 @@ export function createDedupOperator(state: DedupState, now: () => number = Date.
       inputType: 'Instruction',
       outputs: [Topics.instructionsUnique, Topics.dropped],
       state: 'ordered',
-      stateDescription: 'kept instruction ids (exact index) and the task of each',
+      stateDescription: `kept instructions (${'name' in state.index ? String(state.index.name) : 'exact ids'}) and the task of each`,
     },
     process,
   };
