@@ -17,6 +17,7 @@ Commands:
   query "SQL"         read-only SQL over the corpus (views: examples, dead_letters, dropped, teacher_requests, results)
   stats               counts by source and mode, drops, dead letters, tokens, cost
   teacher serve       serve the local teacher model on an OpenAI-compatible endpoint
+  dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -88,6 +89,27 @@ http://127.0.0.1:PORT/v1 with /v1/chat/completions and /v1/models. Weights: LAMI
 Options:
   --port N              port on 127.0.0.1 (default 8088; 0 picks a free one)
   --gguf PATH           a GGUF model file
+
+${COMMON}`,
+
+  dedup: `Usage: lamini dedup --input FILE.jsonl [--field text] [--output kept.jsonl] [--dropped dropped.jsonl] [--threshold 0.7] [--json]
+
+Keeps the first of every group of near-duplicate texts, in file order: a record is dropped when an
+earlier kept record's word 3-gram shingles (NFKC, lower case, letters and digits) have Jaccard ≥ the
+threshold with its own. Candidates come from MinHash LSH and are checked exactly. The settings come from
+the "dedup" section of the config (mode, threshold, permutations, bands, rows, ngram, seed, signature).
+A line that is not JSON, or lacks the text field, is reported with its line number and counted; the run
+goes on (exit code 0).
+
+Options:
+  --input FILE          JSONL input, one object a line
+  --field NAME          the text field (default text)
+  --id-field NAME       the id field (default id; the line number when absent)
+  --output FILE         kept lines, copied unchanged
+  --dropped FILE        one line per dropped record: {"id", "duplicate_of", "jaccard", "line"}
+  --threshold J         Jaccard threshold in (0, 1] (default 0.7)
+  --fast                fast-similarity-sketch signatures (default: classic MinHash)
+  --json                print the summary as JSON: records, kept, dropped, errors, seconds, records_per_second
 
 ${COMMON}`,
 };

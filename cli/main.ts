@@ -12,6 +12,7 @@ import { queryCommand } from './commands/query.ts';
 import { statsCommand } from './commands/stats.ts';
 import { seedCommand } from './commands/seed.ts';
 import { teacherCommand } from './commands/teacher.ts';
+import { dedupCommand } from './commands/dedup.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   stats: statsCommand,
   seed: seedCommand,
   teacher: teacherCommand,
+  dedup: dedupCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
