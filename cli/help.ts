@@ -108,7 +108,7 @@ Options:
   --output FILE         kept lines, copied unchanged
   --dropped FILE        one line per dropped record: {"id", "duplicate_of", "jaccard", "line"}
   --threshold J         Jaccard threshold in (0, 1] (default 0.7)
-  --fast                fast-similarity-sketch signatures (default: classic MinHash)
+  --signature MODE      fast (default: fast similarity sketching) or classic (one hash per permutation)
   --json                print the summary as JSON: records, kept, dropped, errors, seconds, records_per_second
 
 ${COMMON}`,

@@ -46,7 +46,7 @@ export interface DedupConfig {
   rows: number;
   ngram: number;
   seed: number;
-  /** `fast`: fast similarity sketching, one hash per shingle and round instead of one per permutation. */
+  /** `fast` (default): fast similarity sketching, one hash per shingle and round; `classic`: one per permutation. */
   signature: 'classic' | 'fast';
 }
 
@@ -106,7 +106,7 @@ export function defaultConfig(): Config {
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
     run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256 },
-    dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'classic' },
+    dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'fast' },
   };
 }
 

@@ -36,30 +36,24 @@ export interface DedupSummary {
   records_per_second: number;
 }
 
-const FLUSH_CHARS = 1 << 20;
-
-/** A write stream fed in large chunks, waiting when the OS buffer is full. */
+/** A write stream fed one chunk per input chunk, waiting when the OS buffer is full. */
 class Sink {
   readonly #stream: WriteStream | undefined;
   #parts: string[] = [];
-  #chars = 0;
 
   constructor(path: string | undefined) {
     this.#stream = path === undefined ? undefined : createWriteStream(path);
   }
 
-  async write(line: string): Promise<void> {
-    if (this.#stream === undefined) return;
-    this.#parts.push(line);
-    this.#chars += line.length;
-    if (this.#chars >= FLUSH_CHARS) await this.flush();
+  /** Buffers a line until the next `flush()` (after each input chunk of at most 1 MiB). */
+  write(line: string): void {
+    if (this.#stream !== undefined) this.#parts.push(line);
   }
 
   async flush(): Promise<void> {
     if (this.#stream === undefined || this.#parts.length === 0) return;
     const ok = this.#stream.write(this.#parts.join(''));
     this.#parts = [];
-    this.#chars = 0;
     if (!ok) await once(this.#stream, 'drain');
   }
 
@@ -82,7 +76,8 @@ export async function dedupFile(options: DedupFileOptions): Promise<DedupSummary
   const summary = { records: 0, kept: 0, dropped: 0, errors: 0 };
   let lineNo = 0;
 
-  const handle = async (raw: string): Promise<void> => {
+  // Synchronous per line (no promise per record); the sinks are flushed between input chunks.
+  const handle = (raw: string): void => {
     lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
@@ -115,10 +110,10 @@ export async function dedupFile(options: DedupFileOptions): Promise<DedupSummary
     }
     if (duplicateOf === undefined) {
       summary.kept++;
-      await kept.write(`${line}\n`);
+      kept.write(`${line}\n`);
     } else {
       summary.dropped++;
-      await dropped.write(`${JSON.stringify({ id, duplicate_of: duplicateOf, jaccard: Math.round(jaccard * 1e4) / 1e4, line: lineNo })}\n`);
+      dropped.write(`${JSON.stringify({ id, duplicate_of: duplicateOf, jaccard: Math.round(jaccard * 1e4) / 1e4, line: lineNo })}\n`);
     }
   };
 
@@ -128,12 +123,13 @@ export async function dedupFile(options: DedupFileOptions): Promise<DedupSummary
       const text = rest + (chunk as string);
       let start = 0;
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        await handle(text.slice(start, nl));
+        handle(text.slice(start, nl));
         start = nl + 1;
       }
       rest = text.slice(start);
+      await Promise.all([kept.flush(), dropped.flush()]);
     }
-    if (rest !== '') await handle(rest);
+    if (rest !== '') handle(rest);
   } catch (error) {
     if (error instanceof LaminiError) throw error;
     throw new LaminiError(ErrorCodes.FILE_UNREADABLE, `cannot read ${options.input}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -158,7 +154,7 @@ export async function dedupCommand(argv: string[]): Promise<number> {
     output: { type: 'string' },
     dropped: { type: 'string' },
     threshold: { type: 'string' },
-    fast: { type: 'boolean' },
+    signature: { type: 'string' },
     json: { type: 'boolean' },
   }, 'dedup');
   if (values.help === true) {
@@ -169,7 +165,7 @@ export async function dedupCommand(argv: string[]): Promise<number> {
   if (input === undefined) throw new LaminiError(ErrorCodes.USAGE, '--input FILE.jsonl is required (see "lamini dedup --help")');
   const config = configFrom(values, {
     'dedup.threshold': stringOption(values, 'threshold'),
-    'dedup.signature': values.fast === true ? 'fast' : undefined,
+    'dedup.signature': stringOption(values, 'signature'),
   }).dedup;
   const index = config.mode === 'exact' ? 'exact' as const : new MinHashIndex({
     threshold: config.threshold, numPerm: config.permutations, bands: config.bands, rows: config.rows,

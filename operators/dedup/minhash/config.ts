@@ -1,7 +1,8 @@
 /**
  * The MinHash filter's parameters, resolved and validated once. A config prints as its name, e.g.
- * `3ng_128perm_32b4r_t0.7` (datatrove style): n-gram size, permutations, bands × rows, threshold, and
- * `_fast` for fast-similarity-sketch signatures; the seed is printed only when it is not the default.
+ * `3ng_128perm_32b4r_t0.7` (datatrove style): n-gram size, permutations, bands × rows, threshold; the
+ * signature mode (`_classic`) and the seed (`_s2`) are printed only when they are not the defaults.
+ * Fast signatures are the default: lower RMSE than classic MinHash and faster (docs/decisions/0003).
  */
 import { LaminiError, ErrorCodes } from '../../../common/errors.ts';
 import type { SignatureMode } from './sign.ts';
@@ -21,7 +22,7 @@ export interface MinHashOptions {
 export type MinHashConfig = Readonly<MinHashOptions>;
 
 export const MINHASH_DEFAULTS: MinHashConfig = {
-  threshold: 0.7, numPerm: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'classic',
+  threshold: 0.7, numPerm: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'fast',
 };
 
 /** Probability that a pair of true Jaccard `j` shares at least one band. */
@@ -64,5 +65,5 @@ export function resolveMinHashConfig(options: Partial<MinHashOptions> = {}): Min
 
 export function minhashName(c: MinHashConfig): string {
   const seed = c.seed === MINHASH_DEFAULTS.seed ? '' : `_s${c.seed}`;
-  return `${c.ngram}ng_${c.numPerm}perm_${c.bands}b${c.rows}r_t${c.threshold}${c.signature === 'fast' ? '_fast' : ''}${seed}`;
+  return `${c.ngram}ng_${c.numPerm}perm_${c.bands}b${c.rows}r_t${c.threshold}${c.signature === MINHASH_DEFAULTS.signature ? '' : `_${c.signature}`}${seed}`;
 }

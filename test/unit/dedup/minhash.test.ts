@@ -67,14 +67,14 @@ test('determinism: the same seed gives the same decisions; another seed decides 
   const a = decide(new MinHashIndex({ seed: 5 }), texts);
   const b = decide(new MinHashIndex({ seed: 5 }), texts);
   assert.deepEqual(a, b);
-  const c = decide(new MinHashIndex({ seed: 6, signature: 'fast' }), texts);
+  const c = decide(new MinHashIndex({ seed: 6, signature: 'classic' }), texts);
   assert.deepEqual(c, a);
 });
 
 test('bands and rows come from the threshold; the config prints its parameters', () => {
   assert.deepEqual(chooseBands(0.7, 128), { bands: 32, rows: 4 });
   assert.equal(new MinHashIndex().name, '3ng_128perm_32b4r_t0.7');
-  assert.equal(new MinHashIndex({ signature: 'fast', threshold: 0.8, seed: 9 }).name, '3ng_128perm_25b5r_t0.8_fast_s9');
+  assert.equal(new MinHashIndex({ signature: 'classic', threshold: 0.8, seed: 9 }).name, '3ng_128perm_25b5r_t0.8_classic_s9');
   assert.throws(() => resolveMinHashConfig({ threshold: 1.5 }), /threshold/);
   assert.throws(() => resolveMinHashConfig({ bands: 20, rows: 7 }), /bands/);
 });

@@ -25,8 +25,8 @@ test('the config selects the index: MinHash by default, exact on request', () =>
   assert.ok(createDedupIndex(c.dedup) instanceof MinHashIndex);
   assert.equal((createDedupIndex(c.dedup) as MinHashIndex).name, '3ng_128perm_32b4r_t0.7');
   assert.ok(createDedupIndex({ ...c.dedup, mode: 'exact' }) instanceof ExactIndex);
-  const fast = loadConfig({ env: {}, flags: { 'dedup.signature': 'fast', 'dedup.threshold': '0.8' }, cwd: '/nonexistent' });
-  assert.equal((createDedupIndex(fast.dedup) as MinHashIndex).name, '3ng_128perm_25b5r_t0.8_fast');
+  const fast = loadConfig({ env: {}, flags: { 'dedup.signature': 'classic', 'dedup.threshold': '0.8' }, cwd: '/nonexistent' });
+  assert.equal((createDedupIndex(fast.dedup) as MinHashIndex).name, '3ng_128perm_25b5r_t0.8_classic');
   assert.throws(() => loadConfig({ env: {}, flags: { 'dedup.threshold': 1.2 }, cwd: '/nonexistent' }), LaminiError);
   assert.throws(() => loadConfig({ env: {}, flags: { 'dedup.mode': 'fuzzy' }, cwd: '/nonexistent' }), LaminiError);
 });
