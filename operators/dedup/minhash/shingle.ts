@@ -6,18 +6,21 @@
  * shingle made of all its tokens (so a one-word text still dedups exactly), and a text with no token has
  * the empty shingle. A shingle's hash folds its tokens' hashes and its token count, so a short text's
  * shingle never equals an n-gram's. Pure-ASCII text (NFKC-stable; lower-casing only touches A–Z) is
- * scanned without building strings; anything else goes through `normalize` and the Unicode regex.
+ * encoded to bytes and scanned without building strings; anything else goes through `normalize` and
+ * the Unicode regex. Both paths hash the same UTF-16 units, so they agree (tested).
  */
 import { fmix32, mixPrepared, prepareBlock, seededInts } from './mix.ts';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** 1 for an ASCII letter or digit; lower-casing is done inline. */
-const ASCII_WORD = new Uint8Array(128);
+/** For an ASCII byte: its lower-case form if it is a letter or digit, else 0. */
+const ASCII_WORD = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  if (/[0-9a-zA-Z]/.test(ch)) ASCII_WORD[c] = 1;
+  if (/[0-9a-z]/.test(ch)) ASCII_WORD[c] = c;
+  if (/[A-Z]/.test(ch)) ASCII_WORD[c] = c + 32;
 }
+const ENCODER = new TextEncoder();
 
 /** The canonical tokens as strings: the reference the fast scanner is tested against. */
 export function canonicalTokens(text: string): string[] {
@@ -38,6 +41,7 @@ export class Shingler {
   /** Shingle hashes of the last `shingle()` call, in text order, repeats included. */
   hashes = new Int32Array(256);
   #tokens = new Int32Array(256);
+  #bytes = new Uint8Array(1024);
   readonly #tokenSeed: number;
   readonly #shingleSeed: number;
 
@@ -78,21 +82,24 @@ export class Shingler {
     return count;
   }
 
-  /** Token hashes (prepared as murmur blocks) of a pure-ASCII text; -1 at the first non-ASCII unit. */
+  /** Token hashes (prepared as murmur blocks) of a pure-ASCII text, or -1 if it is not pure ASCII. */
   #tokensAscii(text: string): number {
     const len = text.length;
     // At most one token per two characters, plus one.
     if (this.#tokens.length <= len >> 1) this.#tokens = new Int32Array((len >> 1) + 16);
+    if (this.#bytes.length < len) this.#bytes = new Uint8Array(len * 2);
+    // UTF-8 of a string is as long as the string exactly when every unit is ASCII.
+    const { read, written } = ENCODER.encodeInto(text, this.#bytes);
+    if (read !== len || written !== len) return -1;
+    const bytes = this.#bytes;
     const tokens = this.#tokens;
     const seed = this.#tokenSeed;
     let m = 0;
     let h = seed;
     let run = 0;
     for (let i = 0; i < len; i++) {
-      let c = text.charCodeAt(i);
-      if (c > 127) return -1;
-      if (ASCII_WORD[c] === 1) {
-        if (c <= 90 && c >= 65) c += 32;
+      const c = ASCII_WORD[bytes[i]!]!;
+      if (c !== 0) {
         h = Math.imul(h ^ c, 0x01000193);
         run++;
       } else if (run > 0) {
