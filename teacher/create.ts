@@ -1,0 +1,105 @@
+/**
+ * `createTeacher`: an OpenAI-compatible teacher at a base URL, or — with no base URL — the local teacher
+ * (SmolLM2-135M through node-llama-cpp, fetched on first use) started on loopback and spoken to through the
+ * very same client.
+ */
+import type { TeacherConfig } from '../common/config.ts';
+import { resolveTeacherGguf } from './local/model-fetch.ts';
+import { startLocalTeacher } from './local/server.ts';
+import type { LocalTeacherHandle } from './local/server.ts';
+import { OpenAITeacher } from './openai-teacher.ts';
+import { priceTableFromConfig } from './pricing.ts';
+import type { PriceTable } from './pricing.ts';
+import type { ChatReply, ChatRequest, Teacher } from './types.ts';
+
+export interface LocalTeacherConfig {
+  /** A GGUF to serve; else `LAMINI_TEACHER_GGUF`, else the cached/fetched SmolLM2-135M-Instruct. */
+  ggufPath?: string;
+  port?: number;
+  threads?: number;
+  contextSize?: number;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface CreateTeacherConfig {
+  /** OpenAI-compatible base URL; empty or absent starts the local teacher. */
+  baseURL?: string;
+  apiKey?: string;
+  /** Required with a base URL; the local teacher names itself after its GGUF. */
+  model?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  prices?: PriceTable;
+  /** Whether the server honours `response_format: json_schema` (default true; the local teacher always does). */
+  structuredOutput?: boolean;
+  local?: LocalTeacherConfig;
+}
+
+export async function createTeacher(config: CreateTeacherConfig): Promise<Teacher> {
+  const timeoutMs = config.timeoutMs ?? 120_000;
+  const maxRetries = config.maxRetries ?? 2;
+  if (config.baseURL !== undefined && config.baseURL !== '') {
+    return new OpenAITeacher({
+      baseURL: config.baseURL,
+      apiKey: config.apiKey ?? '',
+      model: config.model ?? 'gpt-4o-mini',
+      timeoutMs,
+      maxRetries,
+      prices: config.prices ?? {},
+      ...(config.structuredOutput === undefined ? {} : { structuredOutput: config.structuredOutput }),
+    });
+  }
+  const local = config.local ?? {};
+  const ggufPath =
+    local.ggufPath ??
+    (await resolveTeacherGguf({
+      ...(local.env === undefined ? {} : { env: local.env }),
+      ...(local.log === undefined ? {} : { log: local.log }),
+    }));
+  const handle = await startLocalTeacher({
+    ggufPath,
+    ...(local.port === undefined ? {} : { port: local.port }),
+    ...(local.threads === undefined ? {} : { threads: local.threads }),
+    ...(local.contextSize === undefined ? {} : { contextSize: local.contextSize }),
+  });
+  const client = new OpenAITeacher({ baseURL: handle.baseURL, apiKey: '', model: handle.model, timeoutMs, maxRetries, prices: {}, structuredOutput: true });
+  return new LocalTeacher(client, handle);
+}
+
+/** The local teacher as a Teacher: the OpenAI client over our own server, which it stops on close. */
+export class LocalTeacher implements Teacher {
+  readonly model: string;
+  readonly structuredOutput = true;
+  readonly baseURL: string;
+  #client: OpenAITeacher;
+  #handle: LocalTeacherHandle;
+
+  constructor(client: OpenAITeacher, handle: LocalTeacherHandle) {
+    this.#client = client;
+    this.#handle = handle;
+    this.model = client.model;
+    this.baseURL = handle.baseURL;
+  }
+
+  chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
+    return this.#client.chat(request, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+    await this.#handle.close();
+  }
+}
+
+/** Maps the project config's teacher section (`common/config.ts`) onto `createTeacher`'s options. */
+export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfig {
+  return {
+    baseURL: t.baseUrl,
+    apiKey: t.apiKey,
+    model: t.model,
+    timeoutMs: t.timeoutMs,
+    maxRetries: t.maxRetries,
+    prices: priceTableFromConfig(t.prices),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The local teacher: an OpenAI-compatible server on 127.0.0.1 (`POST /v1/chat/completions`, `GET /v1/models`)
+ * backed by one GGUF through node-llama-cpp. Requests queue and decode one at a time; `response_format`
+ * `json_schema` is honoured with a grammar built from the schema. No streaming, no key.
+ */
+import { createServer } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { LaminiError, ErrorCodes, describeError } from '../../common/errors.ts';
+import { LocalEngine } from './engine.ts';
+import { completionBody, errorBody, modelsBody, parseChatRequest, readJson, sendJson } from './wire.ts';
+
+export interface LocalTeacherOptions {
+  ggufPath: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Model name reported in replies and `/v1/models`; the GGUF's file name by default. */
+  modelName?: string;
+  contextSize?: number;
+  /**
+   * Decode threads. Default: cores - 1 (at least 1), leaving a core to the pipeline's own work. node-llama-cpp's
+   * own default (at least 4) oversubscribes a 2-core machine: 26–215 s for a first 8–64-token reply, against ~1 s.
+   */
+  threads?: number;
+  /** Default completion budget when a request gives none. */
+  defaultMaxTokens?: number;
+}
+
+export interface LocalTeacherHandle {
+  baseURL: string;
+  model: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalTeacher(options: LocalTeacherOptions): Promise<LocalTeacherHandle> {
+  let engine: LocalEngine;
+  try {
+    engine = await LocalEngine.load({
+      ggufPath: options.ggufPath,
+      contextSize: options.contextSize ?? 2048,
+      threads: options.threads ?? defaultThreads(),
+    });
+  } catch (error) {
+    throw new LaminiError(ErrorCodes.TEACHER_UNAVAILABLE, `cannot load the local teacher model ${options.ggufPath}: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  const model = options.modelName ?? (options.ggufPath.split('/').pop() ?? 'local').replace(/\.gguf$/i, '');
+  const defaultMaxTokens = options.defaultMaxTokens ?? 512;
+  const sockets = new Set<Socket>();
+  const inFlight = new Set<AbortController>();
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) return sendJson(res, 200, modelsBody([model], 'lamini-local'));
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {
+      return sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 'invalid_request_error'));
+    }
+    const controller = new AbortController();
+    inFlight.add(controller);
+    // A client that goes away stops its decode (or drops it from the queue).
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    void handleChat(res, engine, model, defaultMaxTokens, readJson(req), controller.signal).finally(() => inFlight.delete(controller));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    model,
+    async close() {
+      for (const c of inFlight) c.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await engine.close();
+    },
+  };
+}
+
+/** cores - 1, at least 1: with every core decoding, one stalled llama.cpp thread (another process on the core) held
+ * a 256-token call for 178 s on a loaded 2-core machine; with 1 thread the worst call was 8 s, ~20% slower at median. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+async function handleChat(
+  res: ServerResponse,
+  engine: LocalEngine,
+  model: string,
+  defaultMaxTokens: number,
+  bodyPromise: Promise<unknown>,
+  signal: AbortSignal,
+): Promise<void> {
+  const body = await bodyPromise;
+  if (body === undefined) return sendJson(res, 400, errorBody('body is not valid JSON', 'invalid_request_error'));
+  const parsed = parseChatRequest(body);
+  if (!parsed.ok) return sendJson(res, 400, errorBody(parsed.issues.join('; '), 'invalid_request_error'));
+  const r = parsed.request;
+  if (r.jsonSchema !== undefined) {
+    try {
+      await engine.grammarFor(r.jsonSchema.schema);
+    } catch (error) {
+      return sendJson(res, 400, errorBody(`response_format.json_schema.schema is not supported: ${describeError(error)}`, 'invalid_request_error'));
+    }
+  }
+  // The prompt and the reply share the context window; a prompt that leaves no room is the caller's error
+  // (400, not retried), and the completion budget is capped to what is left.
+  const promptTokens = engine.countPromptTokens(r.messages);
+  const room = engine.contextSize - promptTokens;
+  if (room < 16) {
+    return sendJson(
+      res,
+      400,
+      errorBody(`prompt is ${promptTokens} tokens; the context holds ${engine.contextSize}`, 'invalid_request_error', 'context_length_exceeded'),
+    );
+  }
+  try {
+    const result = await engine.generate({
+      messages: r.messages,
+      maxTokens: Math.min(r.maxTokens ?? defaultMaxTokens, room),
+      temperature: r.temperature ?? 1,
+      ...(r.seed === undefined ? {} : { seed: r.seed }),
+      stop: r.stop,
+      ...(r.jsonSchema === undefined ? {} : { jsonSchema: r.jsonSchema.schema }),
+      signal,
+    });
+    if (signal.aborted) return;
+    sendJson(res, 200, completionBody({ model, text: result.text, finishReason: result.finishReason, promptTokens: result.promptTokens, completionTokens: result.completionTokens }));
+  } catch (error) {
+    if (signal.aborted) return;
+    sendJson(res, 500, errorBody(`local teacher failed: ${describeError(error)}`, 'server_error'));
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * A test double for any OpenAI-compatible teacher: a node:http server on 127.0.0.1 (port 0) answering
+ * `/v1/chat/completions` and `/v1/models` from a script `(body, requestIndex) => step`. A step is a reply or a
+ * fault (an HTTP status, a hang, a cut-off JSON body, prose without `<example>` tags). Every request is recorded.
+ *
+ * The default script answers generation prompts with N distinct instructions derived from a hash of the prompt
+ * (in `<example>` tags, or `{"instructions": [...]}` when a json_schema response_format is asked), and response
+ * prompts with a short deterministic answer. Compose scripts with `faultsFirst`, `everyNth` or your own function.
+ */
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { completionBody, errorBody, modelsBody, parseChatRequest, readJson, sendJson } from '../../teacher/local/wire.ts';
+import type { WireChatRequest } from '../../teacher/local/wire.ts';
+
+export type ScriptStep =
+  | { kind: 'reply'; text: string; finishReason?: string }
+  /** An HTTP error; 429 sends `Retry-After: retryAfterSeconds` (default 0). 401 echoes the presented key, as some servers do. */
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; message?: string }
+  /** Accepts the request and never answers (until the server closes). */
+  | { kind: 'hang' }
+  /** A 200 whose JSON body is cut off half-way. */
+  | { kind: 'truncated' }
+  /** A well-formed reply whose text has no `<example>` tags (a teacher that ignored the format). */
+  | { kind: 'no-tags' }
+  /** Any JSON body with status 200 (e.g. `{choices: []}`). */
+  | { kind: 'body'; body: unknown };
+
+export interface ScriptContext {
+  /** The parsed request. */
+  request: WireChatRequest;
+  /** The raw JSON body. */
+  body: unknown;
+  /** What the default script would answer. */
+  fallback: () => ScriptStep;
+}
+
+export type Script = (ctx: ScriptContext, requestIndex: number) => ScriptStep | Promise<ScriptStep>;
+
+export interface RecordedRequest {
+  index: number;
+  path: string;
+  body: unknown;
+  authorization: string | undefined;
+  step: ScriptStep['kind'] | 'invalid';
+}
+
+export interface ScriptedTeacherOptions {
+  script?: Script;
+  model?: string;
+  /** Instructions per generation reply when the prompt names no number (default 20). */
+  instructionsPerPrompt?: number;
+  port?: number;
+}
+
+export interface ScriptedTeacher {
+  baseURL: string;
+  model: string;
+  /** Chat-completion requests, in arrival order (`/v1/models` calls are not counted). */
+  readonly requests: RecordedRequest[];
+  readonly count: number;
+  close(): Promise<void>;
+}
+
+export async function startScriptedTeacher(options: ScriptedTeacherOptions = {}): Promise<ScriptedTeacher> {
+  const model = options.model ?? 'scripted-teacher';
+  const perPrompt = options.instructionsPerPrompt ?? 20;
+  const script: Script = options.script ?? ((ctx) => ctx.fallback());
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, modelsBody([model], 'lamini-test'));
+      if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+        return sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 'invalid_request_error'));
+      }
+      const body = await readJson(req);
+      const index = requests.length;
+      const record: RecordedRequest = { index, path, body, authorization: req.headers.authorization, step: 'invalid' };
+      requests.push(record);
+      const parsed = parseChatRequest(body);
+      if (!parsed.ok) return sendJson(res, 400, errorBody(parsed.issues.join('; '), 'invalid_request_error'));
+      const request = parsed.request;
+      const step = await script({ request, body, fallback: () => defaultStep(request, perPrompt) }, index);
+      record.step = step.kind;
+      respond(res, step, request, model, req.headers.authorization);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, errorBody(`scripted teacher failed: ${String(error)}`, 'server_error'));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    model,
+    requests,
+    get count() {
+      return requests.length;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function respond(res: import('node:http').ServerResponse, step: ScriptStep, request: WireChatRequest, model: string, auth: string | undefined): void {
+  const usage = (text: string) => ({ promptTokens: approxTokens(request.messages.map((m) => m.content).join('\n')), completionTokens: approxTokens(text) });
+  switch (step.kind) {
+    case 'reply':
+      return sendJson(res, 200, completionBody({ model, text: step.text, finishReason: step.finishReason ?? 'stop', ...usage(step.text) }));
+    case 'no-tags': {
+      const text = 'Here are some ideas you might like: cooking, travel and learning a new language.';
+      return sendJson(res, 200, completionBody({ model, text, finishReason: 'stop', ...usage(text) }));
+    }
+    case 'body':
+      return sendJson(res, 200, step.body);
+    case 'truncated': {
+      const full = JSON.stringify(completionBody({ model, text: 'cut off', finishReason: 'stop', promptTokens: 1, completionTokens: 1 }));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(full.slice(0, Math.floor(full.length / 2)));
+      return;
+    }
+    case 'hang':
+      return;
+    case 'status': {
+      const headers: Record<string, string> = {};
+      if (step.status === 429) headers['retry-after'] = String(step.retryAfterSeconds ?? 0);
+      const presented = auth?.replace(/^Bearer\s+/i, '') ?? '';
+      const message =
+        step.message ??
+        (step.status === 401
+          ? `Incorrect API key provided: ${presented}.`
+          : step.status === 429
+            ? 'Rate limit reached, please retry.'
+            : `scripted fault ${step.status}`);
+      const type = step.status === 401 ? 'invalid_request_error' : step.status === 429 ? 'rate_limit_error' : 'server_error';
+      return sendJson(res, step.status, errorBody(message, type, step.status === 401 ? 'invalid_api_key' : null), headers);
+    }
+  }
+}
+
+// ---- the default script ----
+
+/** A generation prompt: it carries `<example>` tags, asks for new instructions/examples, or asks for a json_schema. */
+export function isGenerationRequest(request: WireChatRequest): boolean {
+  if (request.jsonSchema !== undefined) return true;
+  const user = request.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  return /<example>/i.test(user) || /\bgenerate\b[^.]*\b(instructions|examples)\b/i.test(user);
+}
+
+export function defaultStep(request: WireChatRequest, perPrompt: number): ScriptStep {
+  const prompt = request.messages.map((m) => `${m.role}: ${m.content}`).join('\n');
+  const seedPart = request.seed === undefined ? '' : `\nseed:${request.seed}`;
+  if (isGenerationRequest(request)) {
+    const asked = /(\d{1,3})\s+(?:\w+\s+){0,2}(?:instructions|examples)/i.exec(prompt);
+    let n = asked?.[1] === undefined ? perPrompt : Number(asked[1]);
+    const maxItems = (request.jsonSchema?.schema['properties'] as Record<string, { maxItems?: unknown }> | undefined)?.['instructions']?.maxItems;
+    if (typeof maxItems === 'number') n = Math.min(n, maxItems);
+    const instructions = deterministicInstructions(prompt + seedPart, Math.max(1, n));
+    const text =
+      request.jsonSchema !== undefined
+        ? JSON.stringify({ instructions })
+        : instructions.map((i) => `<example>${i}</example>`).join('\n');
+    return { kind: 'reply', text };
+  }
+  return { kind: 'reply', text: deterministicAnswer(prompt + seedPart) };
+}
+
+const VERBS = ['Explain', 'Describe', 'List three facts about', 'Write a short poem about', 'Summarize', 'Give advice on', 'Compare two kinds of', 'Suggest a name for', 'Write a tweet about', 'Outline a plan for', 'Define', 'Classify'];
+const TOPICS = ['photosynthesis', 'the French Revolution', 'budget travel', 'machine learning', 'sourdough bread', 'volcanoes', 'remote work', 'chess openings', 'the water cycle', 'jazz history', 'urban gardening', 'black holes', 'public speaking', 'recycling plastics', 'the Roman Empire', 'honey bees'];
+const AUDIENCES = ['for a ten-year-old', 'in one sentence', 'for a busy manager', 'using an analogy', 'in plain English', 'for a job interview', 'with an example', 'for a newsletter'];
+
+/** `n` distinct instructions, a pure function of `key`. */
+export function deterministicInstructions(key: string, n: number): string[] {
+  const out = new Set<string>();
+  for (let round = 0; out.size < n && round < n * 20; round++) {
+    const h = createHash('sha256').update(`${key}\n${round}`).digest();
+    const text = `${VERBS[h[0]! % VERBS.length]} ${TOPICS[h[1]! % TOPICS.length]} ${AUDIENCES[h[2]! % AUDIENCES.length]}.`;
+    out.add(out.has(text) ? `${text.slice(0, -1)} (variant ${h.readUInt16LE(3)}).` : text);
+  }
+  return [...out];
+}
+
+export function deterministicAnswer(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `A concise answer (ref ${h.slice(0, 8)}): ${TOPICS[parseInt(h.slice(8, 10), 16) % TOPICS.length]} is worth a closer look.`;
+}
+
+function approxTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+// ---- script combinators ----
+
+/** The listed steps for the first requests, then `then` (the default script unless given). */
+export function faultsFirst(steps: ScriptStep[], then?: Script): Script {
+  return (ctx, index) => steps[index] ?? (then === undefined ? ctx.fallback() : then(ctx, index));
+}
+
+/** `step` on every nth request (index n-1, 2n-1, …), the default otherwise. */
+export function everyNth(n: number, step: ScriptStep): Script {
+  return (ctx, index) => ((index + 1) % n === 0 ? step : ctx.fallback());
+}
