@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -53,8 +53,15 @@ function zip(members: { name: string; data: Buffer; method: 0 | 8 }[]): Buffer {
 
 const GGUF_BYTES = Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(4096, 7)]);
 
+const scratchDirs: string[] = [];
+after(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'lamini-fetch-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-fetch-test-'));
+  scratchDirs.push(dir);
+  return dir;
 }
 
 test('zip reader extracts stored and deflated members', async () => {
