@@ -12,7 +12,7 @@ import { Shingler } from './shingle.ts';
 import { createSigner, type Signer } from './sign.ts';
 import { decodeSnapshot, encodeSnapshot, type SnapshotCovers } from './snapshot.ts';
 import { RecordStore } from './store.ts';
-import { intersectionSize, jaccard, sizesCanMatch, sortUnique } from './verify.ts';
+import { intersectionSize, jaccard, sizesCanMatch, UniqueFilter } from './verify.ts';
 
 export { chooseBands, candidateProbability, minhashName, resolveMinHashConfig, MINHASH_DEFAULTS } from './config.ts';
 export type { MinHashConfig, MinHashOptions } from './config.ts';
@@ -41,6 +41,9 @@ export class MinHashIndex implements DedupIndex {
   #sorted = new Uint32Array(256);
   #sortedSigned = new Int32Array(this.#sorted.buffer);
   #n = 0;
+  /** Whether `#sorted[0..#n)` has been sorted (only needed once a candidate is verified). */
+  #isSorted = false;
+  readonly #unique = new UniqueFilter();
   /** The text whose shingles, signature and band keys are in the scratch buffers. */
   #prepared: string | undefined;
 
@@ -69,7 +72,7 @@ export class MinHashIndex implements DedupIndex {
   /** DedupIndex: keeps the record (the caller has decided it is not a duplicate). */
   insert(id: string, text: string): void {
     this.#prepare(text);
-    const record = this.#store.add(id, this.#sorted, this.#n);
+    const record = this.#store.add(id, this.#sorted, this.#n, this.#isSorted);
     this.#table.insert(this.#keys);
     if (record !== this.#table.records - 1) throw new Error('minhash index: store and table out of step');
   }
@@ -89,6 +92,11 @@ export class MinHashIndex implements DedupIndex {
       const rec = found[c]!;
       const len = store.length.get(rec);
       if (!sizesCanMatch(n, len, t)) continue;
+      if (!this.#isSorted) {
+        this.#sorted.subarray(0, n).sort();
+        this.#isSorted = true;
+      }
+      store.ensureSorted(rec);
       const inter = intersectionSize(this.#sorted, 0, n, store.pages[store.page.get(rec)]!, store.offset.get(rec), len);
       const j = jaccard(n, len, inter);
       if (j >= t && (j > bestJ || (j === bestJ && rec < best))) {
@@ -123,7 +131,7 @@ export class MinHashIndex implements DedupIndex {
     let at = 0;
     for (let r = 0; r < snap.ids.length; r++) {
       const len = snap.lengths[r]!;
-      store.add(snap.ids[r]!, snap.shingles.subarray(at, at + len), len);
+      store.add(snap.ids[r]!, snap.shingles.subarray(at, at + len), len, true);
       at += len;
     }
     index.#store = store;
@@ -143,6 +151,7 @@ export class MinHashIndex implements DedupIndex {
     const out = new Uint32Array(total);
     let at = 0;
     for (let r = 0; r < s.size; r++) {
+      s.ensureSorted(r);
       const off = s.offset.get(r);
       const len = s.length.get(r);
       out.set(s.pages[s.page.get(r)]!.subarray(off, off + len), at);
@@ -158,8 +167,8 @@ export class MinHashIndex implements DedupIndex {
       this.#sorted = new Uint32Array(raw * 2);
       this.#sortedSigned = new Int32Array(this.#sorted.buffer);
     }
-    this.#sortedSigned.set(this.#shingler.hashes.subarray(0, raw));
-    this.#n = sortUnique(this.#sorted, raw);
+    this.#n = this.#unique.run(this.#shingler.hashes, raw, this.#sortedSigned);
+    this.#isSorted = false;
     this.#signer.sign(this.#sortedSigned, this.#n, this.#sig);
     bandKeys(this.#sig, this.config.bands, this.config.rows, this.#bandSeed, this.#keys);
     this.#prepared = text;

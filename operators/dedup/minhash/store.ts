@@ -14,6 +14,8 @@ export class RecordStore {
   readonly page = new PagedInt32();
   readonly offset = new PagedInt32();
   readonly length = new PagedInt32();
+  /** 1 once the record's run is sorted (runs are sorted the first time they are verified). */
+  readonly sorted = new PagedInt32();
   #fill = POOL_PAGE;
   #idSlots = new Int32Array(1024);
 
@@ -21,8 +23,9 @@ export class RecordStore {
     return this.ids.length;
   }
 
-  /** Appends a record; `shingles[0..n)` is sorted and duplicate-free. Returns its number. */
-  add(id: string, shingles: Uint32Array, n: number): number {
+  /** Appends a record; `shingles[0..n)` is duplicate-free, sorted if `sorted`. Returns its number. */
+  add(id: string, shingles: Uint32Array, n: number, sorted: boolean): number {
+    this.sorted.push(sorted ? 1 : 0);
     if (n > POOL_PAGE) {
       // A page of its own (texts of over a million tokens); the next record starts a new shared page.
       this.pages.push(shingles.slice(0, n));
@@ -42,6 +45,14 @@ export class RecordStore {
     return this.ids.length - 1;
   }
 
+  /** Sorts record `r`'s run in place if it is not sorted yet. */
+  ensureSorted(r: number): void {
+    if (this.sorted.get(r) === 1) return;
+    const off = this.offset.get(r);
+    this.pages[this.page.get(r)]!.subarray(off, off + this.length.get(r)).sort();
+    this.sorted.set(r, 1);
+  }
+
   /** The record number of `id`, or -1. */
   lookup(id: string): number {
     const slots = this.#idSlots;
@@ -54,7 +65,7 @@ export class RecordStore {
   }
 
   get bytes(): number {
-    let b = this.page.bytes + this.offset.bytes + this.length.bytes + this.#idSlots.byteLength;
+    let b = this.page.bytes + this.offset.bytes + this.length.bytes + this.sorted.bytes + this.#idSlots.byteLength;
     for (const p of this.pages) b += p.byteLength;
     return b;
   }

@@ -34,6 +34,23 @@ test('short and empty texts: one shingle of all their tokens, the empty shingle,
   assert.deepEqual([...canonicalShingles('a b', 3)], ['a b']);
 });
 
+test('repeated shingles count once: the exact Jaccard equals the canonical sets\' Jaccard', () => {
+  const pairs = [
+    ['the cat sat on the mat the cat sat on the mat and then the cat sat', 'the cat sat on the mat and then the cat sat on the mat'],
+    ['a b c a b c a b c d', 'a b c d a b c'],
+    ['one two three four five six', 'one two three four five six seven'],
+  ];
+  for (const [x, y] of pairs) {
+    const sx = canonicalShingles(x!, 3);
+    const sy = canonicalShingles(y!, 3);
+    let inter = 0;
+    for (const s of sx) if (sy.has(s)) inter++;
+    const index = new MinHashIndex({ threshold: 0.01 });
+    index.insert('x', x!);
+    assert.equal(index.match(y!)?.jaccard, inter / (sx.size + sy.size - inter), `${x} / ${y}`);
+  }
+});
+
 test('Unicode: NFKC and lower case before tokenising; letters and digits of any script are tokens', () => {
   assert.deepEqual(canonicalTokens('Ｆｕｌｌ ﬁnal Straße ΣΟΦΊΑ Москва 東京 ٣٤'), ['full', 'final', 'straße', 'σοφία', 'москва', '東京', '٣٤']);
   const index = new MinHashIndex();
