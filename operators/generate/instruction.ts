@@ -12,8 +12,12 @@ export function joinInput(instruction: string, input: string): string {
 }
 
 /** A reason code when the text cannot be an instruction, else undefined. */
-export function rejectInstruction(text: string, maxChars: number): 'instruction_empty' | 'instruction_too_long' | undefined {
+export function rejectInstruction(
+  text: string,
+  maxChars: number,
+): 'instruction_empty' | 'instruction_no_text' | 'instruction_too_long' | undefined {
   if (normaliseText(text) === '') return 'instruction_empty';
+  if (!/[\p{L}\p{N}]/u.test(text)) return 'instruction_no_text';
   if (text.length > maxChars) return 'instruction_too_long';
   return undefined;
 }

@@ -48,7 +48,7 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
         ...base, text: joinInput(seed.instruction, seed.input), input: seed.input,
         teacherModel: '', promptTokens: 0, completionTokens: 0, costUsd: 0,
       };
-      return finish(task, [draft], []);
+      return finish(task, [draft], [], new Set());
     }
     const t = templates(task.prompt_version);
     const messages = generationMessages(t, {
@@ -81,10 +81,12 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
       ...base, text, input: '', teacherModel: reply.model,
       promptTokens: share(reply.promptTokens, n), completionTokens: share(reply.completionTokens, n), costUsd: reply.costUsd / n,
     }));
-    return finish(task, drafts, []);
+    const examples = new Set(found.map((s) => instructionId(joinInput(s.instruction, s.input))));
+    return finish(task, drafts, [], examples);
   }
 
-  function finish(task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[]): OperatorOutput {
+  /** `echoes`: ids of the prompt's own examples; a teacher that copies one back has made nothing new. */
+  function finish(task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[], echoes: Set<string>): OperatorOutput {
     const emit: Emission[] = [];
     const seen = new Map<string, string>();
     const kept: InstructionDraft[] = [];
@@ -96,9 +98,10 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
         continue;
       }
       const id = instructionId(d.text);
-      if (seen.has(id)) {
+      if (seen.has(id) || echoes.has(id)) {
         repeats.push({
-          id: contentId('drop', id, String(task.task_number), String(repeats.length)), duplicate_of: id, reason: 'repeated_in_reply',
+          id: contentId('drop', id, String(task.task_number), String(repeats.length)), duplicate_of: id,
+          reason: echoes.has(id) ? 'echo_of_example' : 'repeated_in_reply',
           instruction: d.text, instruction_source: d.source, task_number: task.task_number, task_outputs: 0, created_at: d.createdAt,
         });
         continue;

@@ -31,6 +31,7 @@ export function parseJsonReply(text: string): ParsedReply {
   return found.length > 0 ? { instructions: found } : { instructions: [], failure: 'no_examples' };
 }
 
+/** One line, without list numbering or bullets a teacher may put in front. */
 function clean(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s.replace(/\s+/g, ' ').trim().replace(/^(?:\d{1,3}[.):]|[-*\u2022])\s+/u, '').trim();
 }

@@ -1,7 +1,10 @@
 /**
  * The planner: numbered generation tasks. Task k is a pure function of (run seed, k, seed pool,
- * topics, mix): its mode is drawn from the mix weighted per task (a task asking for 20 instructions
- * counts 20 times less than a re-answered seed), its seeds and topics from the counter RNG. Seeds are
+ * topics, mix). Its mode comes from the mix weighted per task (a task asking for 20 instructions counts
+ * 20 times less than a re-answered seed), picked by the golden-ratio sequence frac(k·φ) over the
+ * cumulative weights, generating modes first: modes are spread evenly over task numbers (task 0
+ * generates; a generating task comes every ~1/weight tasks) instead of clumping by chance, so even a
+ * short run has the mix's proportions. Seeds and topics come from the counter RNG. Seeds are
  * re-answered once each, in a seeded order; once a family's seeds are all used, its share goes to the
  * generating modes. The only state is a cache of how many seed tasks precede k, rebuilt by replay.
  */
@@ -24,7 +27,8 @@ interface WeightedEntry extends MixEntry {
   weight: number;
 }
 
-const STREAM_MODE = 1;
+/** frac(k·φ): a low-discrepancy sequence in [0, 1). */
+const GOLDEN = 0.6180339887498949;
 const STREAM_FALLBACK = 2;
 const STREAM_SEEDS = 3;
 const STREAM_TOPICS = 4;
@@ -53,7 +57,7 @@ export class Planner {
       .map(([key, share]) => ({ ...parseMixKey(key), weight: share }))
       .filter((e) => e.weight > 0 && (this.#byFamily.get(e.family)?.length ?? 0) > 0)
       .map((e) => ({ ...e, weight: e.weight / this.#outputsPerTask(e) }))
-      .sort((a, b) => (a.source < b.source ? -1 : 1));
+      .sort((a, b) => (a.mode === 'seed') === (b.mode === 'seed') ? (a.source < b.source ? -1 : 1) : a.mode === 'seed' ? 1 : -1);
     this.#generating = this.#entries.filter((e) => e.mode !== 'seed');
   }
 
@@ -81,7 +85,7 @@ export class Planner {
   }
 
   #draw(k: number): WeightedEntry | undefined {
-    return pick(this.#entries, uniform(this.#options.runSeed, STREAM_MODE, k));
+    return pick(this.#entries, (k * GOLDEN) % 1);
   }
 
   /** The entry of task k, after replacing exhausted seed entries; advances the seed-task cache. */

@@ -81,11 +81,11 @@ test('a teacher HTTP error is a dead letter with a reason from its code', async 
 
 test('empty and oversized instructions are dead letters counted in the task outputs', async () => {
   const long = 'x '.repeat(60_000);
-  const teacher = new TeacherDouble(() => `<example>Fine one</example><example>${long}</example>`);
+  const teacher = new TeacherDouble(() => `<example>Fine one</example><example>${long}</example><example> , ?! </example>`);
   const out = await op(teacher, 10_000).process(task());
   assert.equal(out.emit.length, 1);
-  assert.deepEqual(out.dead.map((d) => d.reason), ['instruction_too_long']);
-  assert.equal(out.dead[0]!.taskOutputs, 2);
+  assert.deepEqual(out.dead.map((d) => d.reason), ['instruction_too_long', 'instruction_no_text']);
+  assert.equal(out.dead[0]!.taskOutputs, 3);
   const emptySeed = new Map([['e', { ...seeds[0]!, id: 'e', instruction: '   ' }]]);
   const out2 = await createGenerateOperator({
     teacher, seeds: emptySeed, maxInstructionChars: 100, temperature: 0, maxTokens: 1, structuredOutput: 'tags',
@@ -96,6 +96,16 @@ test('empty and oversized instructions are dead letters counted in the task outp
 test('a task naming an unknown seed is a dead letter, not a crash', async () => {
   const out = await op(new TeacherDouble(() => '')).process(task({ seed_ids: ['nope', 's1', 's2'] }));
   assert.equal(out.dead[0]!.reason, 'seed_missing');
+});
+
+test('a teacher that copies a prompt example back gets it dropped as echo_of_example', async () => {
+  const teacher = new TeacherDouble(() => '<example>1. Name a fruit</example><example>- Name a vegetable</example>');
+  const out = await op(teacher).process(task());
+  assert.deepEqual(out.emit.map((e) => [e.topic, (e.record as { instruction: string }).instruction]), [
+    ['instructions.raw', 'Name a vegetable'],
+    ['dropped', 'Name a fruit'],
+  ]);
+  assert.equal((out.emit[1]!.record as Dropped).reason, 'echo_of_example');
 });
 
 test('parsers: tags ignore stray text and cut-off tags; JSON falls back to tags', () => {

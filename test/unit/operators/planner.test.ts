@@ -63,6 +63,37 @@ test('families without seeds get no tasks; a pool with none for any entry is a c
   assert.throws(() => empty.task(0), { code: 'USAGE' });
 });
 
+test('modes are spread evenly: task 0 generates, and a short run already has generated tasks', () => {
+  const p = new Planner(options());
+  const tasks = Array.from({ length: 60 }, (_, k) => p.task(k));
+  assert.notEqual(tasks[0]!.mode, 'seed');
+  const generating = tasks.map((t, k) => (t.mode === 'seed' ? -1 : k)).filter((k) => k >= 0);
+  assert.ok(generating.length >= 3, `generating tasks at ${generating.join(',')}`);
+  for (let i = 1; i < generating.length; i++) assert.ok(generating[i]! - generating[i - 1]! <= 25, 'no long clump of seed tasks');
+});
+
+test('over many tasks the mix gives the paper\'s proportions by example', () => {
+  const big: Seed[] = [
+    ...Array.from({ length: 50 }, (_, i) => seed(`si${i}`, 'self_instruct')),
+    ...Array.from({ length: 5000 }, (_, i) => seed(`p3${i}`, 'p3', `s${i % 5}`)),
+    ...Array.from({ length: 10000 }, (_, i) => seed(`fl${i}`, 'flan', `s${i % 5}`)),
+    ...Array.from({ length: 1000 }, (_, i) => seed(`al${i}`, 'alpaca')),
+  ];
+  const p = new Planner({ ...options(), seeds: big });
+  const examples = new Map<string, number>();
+  for (let k = 0; k < 8000; k++) {
+    const t = p.task(k);
+    const key = t.mode === 'seed' ? `seed_${t.source}` : `${t.mode}_${t.source}`;
+    examples.set(key, (examples.get(key) ?? 0) + (t.mode === 'seed' ? 1 : t.count));
+  }
+  const total = [...examples.values()].reduce((a, b) => a + b, 0);
+  const share = (key: string) => (examples.get(key) ?? 0) / total;
+  const paper = (x: number) => x / 2.58;
+  assert.ok(Math.abs(share('seed_flan') - paper(0.93)) < 0.03, `flan ${share('seed_flan')}`);
+  assert.ok(Math.abs(share('example_guided_p3') - paper(0.3)) < 0.03, `gen p3 ${share('example_guided_p3')}`);
+  assert.ok(Math.abs(share('topic_guided_self_instruct') - paper(0.28)) < 0.03);
+});
+
 test('instruction sources follow the paper', () => {
   assert.equal(instructionSource('example_guided', 'self_instruct'), 'self_instruct_without_topic');
   assert.equal(instructionSource('topic_guided', 'self_instruct'), 'self_instruct_with_topic');
