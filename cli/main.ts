@@ -5,7 +5,7 @@
  * LAMINI_DEBUG=1 adds the stack of an unexpected error.
  */
 import { LaminiError, ErrorCodes, describeError } from '../common/errors.ts';
-import { redact } from '../common/redact.ts';
+import { redact } from '../teacher/redact.ts';
 import { HELP, VERSION } from './help.ts';
 import { runCommand } from './commands/run.ts';
 import { queryCommand } from './commands/query.ts';
@@ -43,7 +43,7 @@ function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-const secrets = [process.env.OPENAI_API_KEY ?? ''];
+const apiKey = process.env.OPENAI_API_KEY ?? '';
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -52,9 +52,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known = error instanceof LaminiError;
     const line = known ? error.message : `internal error: ${describeError(error)}`;
-    process.stderr.write(`lamini: ${redact(line, secrets)}\n`);
+    process.stderr.write(`lamini: ${redact(line, apiKey, 2000)}\n`);
     if (!known && process.env.LAMINI_DEBUG === '1' && error instanceof Error && error.stack) {
-      process.stderr.write(`${redact(error.stack, secrets)}\n`);
+      process.stderr.write(`${error.stack.split('\n').map((l) => redact(l, apiKey, 2000)).join('\n')}\n`);
     }
     process.exitCode = exitCodeFor(error);
   },

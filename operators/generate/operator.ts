@@ -3,7 +3,8 @@
  * call); example- and topic-guided tasks ask the teacher for new instructions. Every task ends in
  * `task_outputs` terminal records downstream, so the sink can tell when a task is done.
  */
-import { describeError, isLaminiError } from '../../common/errors.ts';
+import { describeError } from '../../common/errors.ts';
+import { teacherFailureReason } from '../teacher-failure.ts';
 import { Topics } from '../../streams/topics.ts';
 import type { Dropped, GenerationTask, Seed } from '../../schemas/types.ts';
 import type { Teacher } from '../../teacher/types.ts';
@@ -68,7 +69,7 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
         ...(useJson ? { jsonSchema: INSTRUCTIONS_SCHEMA(task.count) } : {}),
       }, signal);
     } catch (error) {
-      const reason = isLaminiError(error) ? `teacher_${error.code.replace(/^TEACHER_/, '').toLowerCase()}` : 'teacher_error';
+      const reason = teacherFailureReason(error);
       return { emit: [], dead: [dead(task, reason, describeError(error), JSON.stringify(task))] };
     }
     const parsed = useJson ? parseJsonReply(reply.text) : parseTagged(reply.text);

@@ -3,7 +3,8 @@
  * reply becomes an Example carrying the instruction's provenance and the cost of both calls.
  */
 import { contentId } from '../../common/hash.ts';
-import { describeError, isLaminiError } from '../../common/errors.ts';
+import { describeError } from '../../common/errors.ts';
+import { teacherFailureReason } from '../teacher-failure.ts';
 import { Topics } from '../../streams/topics.ts';
 import type { Example, Instruction } from '../../schemas/types.ts';
 import type { Teacher } from '../../teacher/types.ts';
@@ -41,7 +42,7 @@ export function createRespondOperator(options: RespondOptions): Operator<Instruc
         taskNumber: rec.task_number,
       }, signal);
     } catch (error) {
-      const reason = isLaminiError(error) ? `teacher_${error.code.replace(/^TEACHER_/, '').toLowerCase()}` : 'teacher_error';
+      const reason = teacherFailureReason(error);
       return fail(reason, describeError(error), JSON.stringify(rec));
     }
     const response = reply.text.trim();
