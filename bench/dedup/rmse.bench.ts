@@ -45,7 +45,10 @@ function gsm8kPairs(): Pair[] {
     byCluster.set(String(r.cluster), list);
   }
   const sh = new Shingler(3, 1);
-  const hashes = (t: string): Int32Array => Int32Array.from(new Set(sh.hashes.subarray(0, sh.shingle(t))));
+  const hashes = (t: string): Int32Array => {
+    const n = sh.shingle(t);
+    return Int32Array.from(new Set(sh.hashes.subarray(0, n)));
+  };
   const out: Pair[] = [];
   for (const texts of byCluster.values()) {
     for (let x = 0; x < texts.length; x++) {

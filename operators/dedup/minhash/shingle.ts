@@ -54,6 +54,10 @@ export class Shingler {
 
   /** Fills `hashes[0..n)` with the shingle hashes of `text`; n ≥ 1 always. */
   shingle(text: string): number {
+    if (this.ngram === 3) {
+      const count = this.#shingle3Ascii(text);
+      if (count > 0) return count;
+    }
     let m = this.#tokensAscii(text);
     if (m < 0) m = this.#tokensUnicode(text);
     const tokens = this.#tokens;
@@ -68,47 +72,101 @@ export class Shingler {
     const count = m - n + 1;
     if (this.hashes.length < count) this.hashes = new Int32Array(count * 2);
     const out = this.hashes;
-    if (n === 3) {
-      for (let i = 0; i < count; i++) {
-        out[i] = fmix32(mixPrepared(mixPrepared(mixPrepared(seed, tokens[i]!), tokens[i + 1]!), tokens[i + 2]!) ^ 3);
-      }
-    } else {
-      for (let i = 0; i < count; i++) {
-        let h = seed;
-        for (let j = 0; j < n; j++) h = mixPrepared(h, tokens[i + j]!);
-        out[i] = fmix32(h ^ n);
-      }
+    for (let i = 0; i < count; i++) {
+      let h = seed;
+      for (let j = 0; j < n; j++) h = mixPrepared(h, tokens[i + j]!);
+      out[i] = fmix32(h ^ n);
     }
     return count;
   }
 
-  /** Token hashes (prepared as murmur blocks) of a pure-ASCII text, or -1 if it is not pure ASCII. */
-  #tokensAscii(text: string): number {
+  /**
+   * Copies a pure-ASCII text into `#bytes` followed by a NUL sentinel (not a word byte) and returns its
+   * length, or -1 if the text is not pure ASCII.
+   */
+  #asciiBytes(text: string): number {
     const len = text.length;
-    // At most one token per two characters, plus one.
-    if (this.#tokens.length <= len >> 1) this.#tokens = new Int32Array((len >> 1) + 16);
-    if (this.#bytes.length < len) this.#bytes = new Uint8Array(len * 2);
+    if (this.#bytes.length <= len) this.#bytes = new Uint8Array(len * 2 + 1);
     // UTF-8 of a string is as long as the string exactly when every unit is ASCII.
     const { read, written } = ENCODER.encodeInto(text, this.#bytes);
     if (read !== len || written !== len) return -1;
+    this.#bytes[len] = 0;
+    return len;
+  }
+
+  /**
+   * The 3-gram path for pure-ASCII text in one pass over the bytes: each token is hashed as it is
+   * scanned (a skip loop over separators, then a loop over the word's bytes, so one branch per byte)
+   * and each 3-gram is hashed as its last token ends, without a token array or any string. Same hashes
+   * as `#tokensAscii` followed by the generic n-gram loop (tested). Returns 0 if the text is not ASCII.
+   */
+  #shingle3Ascii(text: string): number {
+    const len = this.#asciiBytes(text);
+    if (len < 0) return 0;
+    const bytes = this.#bytes;
+    let out = this.hashes;
+    const tokenSeed = this.#tokenSeed;
+    const seed = this.#shingleSeed;
+    let m = 0;
+    let t0 = 0;
+    let t1 = 0;
+    let i = 0;
+    for (;;) {
+      let c = ASCII_WORD[bytes[i]!]!;
+      while (c === 0 && i < len) c = ASCII_WORD[bytes[++i]!]!;
+      if (i >= len) break;
+      const start = i;
+      let h = tokenSeed;
+      do {
+        h = Math.imul(h ^ c, 0x01000193);
+        c = ASCII_WORD[bytes[++i]!]!;
+      } while (c !== 0);
+      const t = prepareBlock(fmix32(h ^ (i - start)));
+      if (m >= 2) {
+        // Grown only when the shingles outnumber it (as the generic path does), to twice their count.
+        if (m - 2 === out.length) {
+          const grown = new Int32Array(out.length * 2);
+          grown.set(out);
+          this.hashes = out = grown;
+        }
+        out[m - 2] = fmix32(mixPrepared(mixPrepared(mixPrepared(seed, t0), t1), t) ^ 3);
+      }
+      t0 = t1;
+      t1 = t;
+      m++;
+    }
+    if (m >= 3) return m - 2;
+    // Fewer than 3 tokens: one shingle of all of them (t1 is the last token, t0 the one before).
+    let h = seed;
+    if (m === 2) h = mixPrepared(mixPrepared(h, t0), t1);
+    else if (m === 1) h = mixPrepared(h, t1);
+    out[0] = fmix32(h ^ m);
+    return 1;
+  }
+
+  /** Token hashes (prepared as murmur blocks) of a pure-ASCII text, or -1 if it is not pure ASCII. */
+  #tokensAscii(text: string): number {
+    const len = this.#asciiBytes(text);
+    if (len < 0) return -1;
+    // At most one token per two bytes, plus one.
+    if (this.#tokens.length <= len >> 1) this.#tokens = new Int32Array((len >> 1) + 16);
     const bytes = this.#bytes;
     const tokens = this.#tokens;
     const seed = this.#tokenSeed;
     let m = 0;
-    let h = seed;
-    let run = 0;
-    for (let i = 0; i < len; i++) {
-      const c = ASCII_WORD[bytes[i]!]!;
-      if (c !== 0) {
+    let i = 0;
+    for (;;) {
+      let c = ASCII_WORD[bytes[i]!]!;
+      while (c === 0 && i < len) c = ASCII_WORD[bytes[++i]!]!;
+      if (i >= len) break;
+      const start = i;
+      let h = seed;
+      do {
         h = Math.imul(h ^ c, 0x01000193);
-        run++;
-      } else if (run > 0) {
-        tokens[m++] = prepareBlock(fmix32(h ^ run));
-        h = seed;
-        run = 0;
-      }
+        c = ASCII_WORD[bytes[++i]!]!;
+      } while (c !== 0);
+      tokens[m++] = prepareBlock(fmix32(h ^ (i - start)));
     }
-    if (run > 0) tokens[m++] = prepareBlock(fmix32(h ^ run));
     return m;
   }
 

@@ -95,20 +95,23 @@ export class SimilaritySketchSigner implements Signer {
     const shift = this.#shift;
     // Values are (round << 22) | 22 random bits: a later round never beats an earlier one, so once
     // every bin is filled no later round can change the sketch and the loop stops (≈ k·ln k / n rounds).
-    for (let round = 0; round < k && empty > 0; round++) {
-      const s = seeds[round]!;
-      const base = round << 22;
-      for (let j = 0; j < n; j++) {
-        const h = fmix32(hashes[j]! ^ s);
-        // The high bits pick the bin (a shift when k is a power of two); the low 22 bits order it.
-        const bin = shift >= 0 ? h >>> shift : Math.floor((h >>> 0) * k / 4294967296);
-        const v = base | (h & 0x3fffff);
-        const cur = out[bin]!;
-        if (cur === EMPTY) {
-          empty--;
-          out[bin] = v;
-        } else if (v < cur) {
-          out[bin] = v;
+    // Rounds < k ≤ 256 keep values below 2^30 and EMPTY is 2^31 − 1, so `cur >>> 30` is 1 exactly
+    // when a bin is still empty: a bin is counted when its value first drops, with no second branch.
+    if (shift >= 0) empty = scatterPow2(hashes, n, out, seeds, k, shift);
+    else {
+      for (let round = 0; round < k && empty > 0; round++) {
+        const s = seeds[round]!;
+        const base = round << 22;
+        for (let j = 0; j < n; j++) {
+          const h = fmix32(hashes[j]! ^ s);
+          // The high bits pick the bin; the low 22 bits order it.
+          const bin = Math.floor((h >>> 0) * k / 4294967296);
+          const v = base | (h & 0x3fffff);
+          const cur = out[bin]!;
+          if (v < cur) {
+            empty -= cur >>> 30;
+            out[bin] = v;
+          }
         }
       }
     }
@@ -126,4 +129,59 @@ export class SimilaritySketchSigner implements Signer {
       empty--;
     }
   }
+}
+
+/**
+ * The scatter rounds for k a power of two (the bin is the hash's top log2(k) bits), two shingles per
+ * iteration so their hashes overlap in the pipeline. Same values as the generic loop; returns the
+ * number of bins still empty.
+ */
+function scatterPow2(hashes: Int32Array, n: number, out: Int32Array, seeds: Int32Array, k: number, shift: number): number {
+  let empty = k;
+  const even = n & ~1;
+  for (let round = 0; round < k && empty > 0; round++) {
+    const s = seeds[round]!;
+    const base = round << 22;
+    let j = 0;
+    for (; j < even; j += 2) {
+      let a = hashes[j]! ^ s;
+      let b = hashes[j + 1]! ^ s;
+      // fmix32 of both, interleaved.
+      a ^= a >>> 16;
+      b ^= b >>> 16;
+      a = Math.imul(a, 0x85ebca6b);
+      b = Math.imul(b, 0x85ebca6b);
+      a ^= a >>> 13;
+      b ^= b >>> 13;
+      a = Math.imul(a, 0xc2b2ae35);
+      b = Math.imul(b, 0xc2b2ae35);
+      a ^= a >>> 16;
+      b ^= b >>> 16;
+      const binA = a >>> shift;
+      const va = base | (a & 0x3fffff);
+      const curA = out[binA]!;
+      if (va < curA) {
+        empty -= curA >>> 30;
+        out[binA] = va;
+      }
+      const binB = b >>> shift;
+      const vb = base | (b & 0x3fffff);
+      const curB = out[binB]!;
+      if (vb < curB) {
+        empty -= curB >>> 30;
+        out[binB] = vb;
+      }
+    }
+    if (j < n) {
+      const h = fmix32(hashes[j]! ^ s);
+      const bin = h >>> shift;
+      const v = base | (h & 0x3fffff);
+      const cur = out[bin]!;
+      if (v < cur) {
+        empty -= cur >>> 30;
+        out[bin] = v;
+      }
+    }
+  }
+  return empty;
 }

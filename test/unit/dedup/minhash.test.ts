@@ -26,6 +26,25 @@ test('the ASCII scanner and the Unicode path give the same shingle hashes', () =
   }
 });
 
+test('every n-gram size, and texts long enough to grow the buffers: ASCII scan = Unicode path', () => {
+  let s = 11;
+  const word = (): string => {
+    s = fmix32(s + 1);
+    return 'abcXYZ0123'.slice(0, 1 + ((s >>> 0) % 9));
+  };
+  for (const ngram of [1, 2, 3, 4, 5]) {
+    const sh = new Shingler(ngram, 2);
+    for (const words of [0, 1, 2, 3, 4, 5, 40, 300, 1200, 3000]) {
+      const text = Array.from({ length: words }, word).join(words % 2 ? ' ' : ', ');
+      const n = sh.shingle(text);
+      const ascii = Array.from(sh.hashes.subarray(0, n));
+      const unicode = Array.from(sh.hashes.subarray(0, sh.shingle(`${text}\u00a0`)));
+      assert.deepEqual(ascii, unicode, `${ngram}-grams, ${words} words`);
+      assert.equal(n, Math.max(1, words - ngram + 1));
+    }
+  }
+});
+
 test('short and empty texts: one shingle of all their tokens, the empty shingle, exact dedup', () => {
   const index = new MinHashIndex();
   const d = decide(index, ['Hello', 'hello!', 'Hello world', 'hello, WORLD', '', '  ... ', 'hello world again', 'world']);
