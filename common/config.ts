@@ -26,6 +26,20 @@ export interface TeacherConfig {
   prices: Record<string, { input: number; output: number }>;
 }
 
+/** Filters on generated instructions (operators/generate/filters.ts); 0, empty and false are off. */
+export interface GenerationFilters {
+  /** Fewer whitespace-separated words than this: `filter_too_short`. */
+  minWords: number;
+  /** More words than this: `filter_too_long`. */
+  maxWords: number;
+  /** Case-insensitive keywords or phrases, matched on word boundaries: `filter_blocklist`. */
+  blocklist: string[];
+  /** Instructions a text-only answer cannot satisfy (draw, look at an image, listen to audio): `filter_not_text`. */
+  textOnly: boolean;
+  /** Control characters, U+FFFD or unpaired surrogates: `filter_non_printable`. */
+  printableOnly: boolean;
+}
+
 export interface GenerationConfig {
   promptVersion: string;
   instructionsPerPrompt: number;
@@ -33,6 +47,8 @@ export interface GenerationConfig {
   maxInstructionChars: number;
   /** Share of examples by how they are made (the paper's Table 1 by default); normalised at use. */
   mix: Record<string, number>;
+  /** Switchable filters on generated instructions, each dropped with its own reason (all off by default). */
+  filters: GenerationFilters;
 }
 
 /** Near-duplicate filtering (operators/dedup): MinHash LSH by default, `exact` to keep every distinct text. */
@@ -103,6 +119,7 @@ export function defaultConfig(): Config {
       instructionsPerPromptLong: 10,
       maxInstructionChars: 10_000,
       mix: { ...PAPER_MIX },
+      filters: { minWords: 0, maxWords: 0, blocklist: [], textOnly: false, printableOnly: false },
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
     run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256 },
@@ -140,6 +157,11 @@ const SHAPES: Record<string, Shape> = {
   'generation.instructionsPerPromptLong': 'int',
   'generation.maxInstructionChars': 'int',
   'generation.mix': 'numberMap',
+  'generation.filters.minWords': 'int',
+  'generation.filters.maxWords': 'int',
+  'generation.filters.blocklist': 'strings',
+  'generation.filters.textOnly': 'boolean',
+  'generation.filters.printableOnly': 'boolean',
   'sink.maxRows': 'int',
   'sink.maxAgeMs': 'int',
   'run.stallTimeoutMs': 'int',

@@ -90,7 +90,8 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   const operators: Array<Operator<never>> = [
     createGenerateOperator({
       teacher, seeds: seedsById, maxInstructionChars: config.generation.maxInstructionChars,
-      temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput, now,
+      temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput,
+      filters: config.generation.filters, now,
     }) as Operator<never>,
     createDedupOperator(restoreDedupState(await store.committedInstructions(), createDedupIndex(config.dedup)), now) as Operator<never>,
     createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>,

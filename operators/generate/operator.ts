@@ -12,7 +12,8 @@ import { instructionSource } from '../planner/mix.ts';
 import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../types.ts';
 import { contentId } from '../../common/hash.ts';
 import { joinInput, makeInstruction, rejectInstruction, instructionId, type InstructionDraft } from './instruction.ts';
-import { parseJsonReply, parseTagged } from './parse.ts';
+import { compileFilters, type GenerationFilters } from './filters.ts';
+import { parseReply } from './parse.ts';
 import { INSTRUCTIONS_SCHEMA, generationMessages, templates } from './prompts.ts';
 
 export interface GenerateOptions {
@@ -23,6 +24,8 @@ export interface GenerateOptions {
   maxTokens: number;
   /** `auto` asks for JSON when the teacher supports structured output. */
   structuredOutput: 'auto' | 'json' | 'tags';
+  /** Switchable filters on generated instructions (all off when absent). */
+  filters?: GenerationFilters;
   now?: () => number;
 }
 
@@ -30,6 +33,7 @@ export const GENERATE_ID = 'generate';
 
 export function createGenerateOperator(options: GenerateOptions): Operator<GenerationTask> {
   const now = options.now ?? Date.now;
+  const filter = options.filters === undefined ? undefined : compileFilters(options.filters);
   const useJson = options.structuredOutput === 'json' ||
     (options.structuredOutput === 'auto' && options.teacher.structuredOutput);
 
@@ -72,9 +76,10 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
       const reason = teacherFailureReason(error);
       return { emit: [], dead: [dead(task, reason, describeError(error), JSON.stringify(task))] };
     }
-    const parsed = useJson ? parseJsonReply(reply.text) : parseTagged(reply.text);
+    const truncated = reply.finishReason === 'length';
+    const parsed = parseReply(reply.text, { json: useJson, truncated });
     if (parsed.instructions.length === 0) {
-      const reason = parsed.failure === 'bad_json' ? 'teacher_bad_json' : 'teacher_no_examples';
+      const reason = truncated ? 'teacher_truncated' : parsed.failure === 'bad_json' ? 'teacher_bad_json' : 'teacher_no_examples';
       return { emit: [], dead: [dead(task, reason, `the teacher's reply held no new instructions (${reply.text.length} chars)`, reply.text)] };
     }
     const n = parsed.instructions.length;
@@ -86,7 +91,10 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
     return finish(task, drafts, [], examples);
   }
 
-  /** `echoes`: ids of the prompt's own examples; a teacher that copies one back has made nothing new. */
+  /**
+   * `echoes`: ids of the prompt's own examples; a teacher that copies one back has made nothing new.
+   * Unusable text is a dead letter; filtered, echoed and repeated instructions are Dropped with their reason.
+   */
   function finish(task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[], echoes: Set<string>): OperatorOutput {
     const emit: Emission[] = [];
     const seen = new Map<string, string>();
@@ -99,6 +107,14 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
         continue;
       }
       const id = instructionId(d.text);
+      const filtered = d.mode === 'seed' ? undefined : filter?.(d.text);
+      if (filtered !== undefined) {
+        repeats.push({
+          id: contentId('drop', id, String(task.task_number), String(repeats.length)), duplicate_of: '', reason: filtered,
+          instruction: d.text, instruction_source: d.source, task_number: task.task_number, task_outputs: 0, created_at: d.createdAt,
+        });
+        continue;
+      }
       if (seen.has(id) || echoes.has(id)) {
         repeats.push({
           id: contentId('drop', id, String(task.task_number), String(repeats.length)), duplicate_of: id,

@@ -1,34 +1,139 @@
 /**
- * Reading new instructions out of a teacher's reply: JSON `{"instructions": [...]}` when structured
- * output was asked for, else the paper's `<example>…</example>` tags. Text outside the tags is
- * ignored; a final tag cut off by the token limit is dropped as incomplete.
+ * Reading new instructions out of a teacher's reply, whatever shape it came in, first match wins:
+ *  1. JSON: `{"instructions": [...]}` or a bare array; an array cut off by the token limit keeps its complete
+ *     strings (a string or object still open at the cut is dropped).
+ *  2. `<example>…</example>` tags (the paper's format); an opened tag never closed is dropped as incomplete.
+ *  3. A list: lines starting "1.", "1)", "- ", "* " or "•"; an indented line continues the item above.
+ *     When the reply was cut by the token limit (`truncated`), its last item is dropped as incomplete.
+ * Text around any of these ("Sure! Here are…", "Hope this helps") is ignored.
  */
 export interface ParsedReply {
   instructions: string[];
+  /** Which shape was found. */
+  format?: 'json' | 'tags' | 'list';
+  /** Items dropped because the reply was cut off in the middle of them. */
+  incomplete: number;
   /** Why nothing was found, when nothing was. */
   failure?: 'no_examples' | 'bad_json';
 }
 
+export interface ParseOptions {
+  /** The teacher stopped at max_tokens (finish reason `length`). */
+  truncated?: boolean;
+}
+
 const TAG = /<example>([\s\S]*?)<\/example>/gi;
+const OPEN_TAG = /<example>/gi;
 
 export function parseTagged(text: string): ParsedReply {
   const found = [...text.matchAll(TAG)].map((m) => clean(m[1] ?? '')).filter((s) => s.length > 0);
-  return found.length > 0 ? { instructions: found } : { instructions: [], failure: 'no_examples' };
+  if (found.length === 0) return { instructions: [], incomplete: 0, failure: 'no_examples' };
+  const opened = [...text.matchAll(OPEN_TAG)].length;
+  const closedAll = [...text.matchAll(TAG)].length;
+  return { instructions: found, format: 'tags', incomplete: Math.max(0, opened - closedAll) };
 }
 
-export function parseJsonReply(text: string): ParsedReply {
+const ITEM = /^\s{0,3}(?:\d{1,3}[.):]|[-*\u2022])\s+(\S.*)$/u;
+
+export function parseList(text: string, options: ParseOptions = {}): ParsedReply {
+  const items: string[] = [];
+  let open = false;
+  for (const line of text.split(/\r?\n/)) {
+    const m = ITEM.exec(line);
+    if (m !== null) {
+      items.push(m[1]!);
+      open = true;
+    } else if (open && /^\s+\S/.test(line)) {
+      items[items.length - 1] += ` ${line.trim()}`;
+    } else {
+      open = false;
+    }
+  }
+  let incomplete = 0;
+  if (options.truncated === true && items.length > 0 && open) {
+    items.pop();
+    incomplete = 1;
+  }
+  const found = items.map(clean).filter((s) => s.length > 0);
+  return found.length > 0 ? { instructions: found, format: 'list', incomplete } : { instructions: [], incomplete, failure: 'no_examples' };
+}
+
+/** Any of the shapes, JSON first when it was asked for or the reply looks like JSON. */
+export function parseReply(text: string, options: ParseOptions & { json?: boolean } = {}): ParsedReply {
+  const trimmed = text.trim();
+  const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
+  let jsonFailure = false;
+  if (options.json === true || looksJson) {
+    const parsed = parseJson(trimmed);
+    if (parsed.instructions.length > 0) return parsed;
+    jsonFailure = parsed.failure === 'bad_json';
+  }
+  const tagged = parseTagged(text);
+  if (tagged.instructions.length > 0) return tagged;
+  const listed = parseList(text, options);
+  if (listed.instructions.length > 0) return listed;
+  return { instructions: [], incomplete: listed.incomplete, failure: jsonFailure && options.json === true ? 'bad_json' : 'no_examples' };
+}
+
+/** JSON only, falling back to the other shapes (some servers ignore response_format). */
+export function parseJsonReply(text: string, options: ParseOptions = {}): ParsedReply {
+  return parseReply(text, { ...options, json: true });
+}
+
+function parseJson(text: string): ParsedReply {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    // Some servers ignore response_format; fall back to the tags before giving up.
-    const tagged = parseTagged(text);
-    return tagged.instructions.length > 0 ? tagged : { instructions: [], failure: 'bad_json' };
+    return salvageJson(text);
   }
-  const list = (value as { instructions?: unknown } | null)?.instructions;
-  if (!Array.isArray(list)) return { instructions: [], failure: 'bad_json' };
+  const list = Array.isArray(value) ? value : (value as { instructions?: unknown } | null)?.instructions;
+  if (!Array.isArray(list)) return { instructions: [], incomplete: 0, failure: 'bad_json' };
   const found = list.filter((x): x is string => typeof x === 'string').map(clean).filter((s) => s.length > 0);
-  return found.length > 0 ? { instructions: found } : { instructions: [], failure: 'no_examples' };
+  return found.length > 0 ? { instructions: found, format: 'json', incomplete: 0 } : { instructions: [], incomplete: 0, failure: 'no_examples' };
+}
+
+/**
+ * A JSON reply cut off mid-way: find the array (after `"instructions":`, or the top-level `[`) and read
+ * complete string literals from it until the text ends or the array closes.
+ */
+function salvageJson(text: string): ParsedReply {
+  const key = /"instructions"\s*:\s*\[/.exec(text);
+  let i = key !== null ? key.index + key[0].length : text.startsWith('[') ? 1 : -1;
+  if (i < 0) return { instructions: [], incomplete: 0, failure: 'bad_json' };
+  const found: string[] = [];
+  let incomplete = 0;
+  for (;;) {
+    while (i < text.length && /[\s,]/.test(text[i]!)) i++;
+    if (i >= text.length || text[i] === ']') break;
+    if (text[i] !== '"') {
+      incomplete++;
+      break; // not a string: leave the rest alone
+    }
+    const end = stringEnd(text, i);
+    if (end < 0) {
+      incomplete++;
+      break;
+    }
+    try {
+      const s = JSON.parse(text.slice(i, end + 1)) as string;
+      if (clean(s).length > 0) found.push(clean(s));
+    } catch {
+      incomplete++;
+      break;
+    }
+    i = end + 1;
+  }
+  return found.length > 0 ? { instructions: found, format: 'json', incomplete } : { instructions: [], incomplete, failure: 'bad_json' };
+}
+
+/** Index of the quote closing the JSON string opened at `start`, or -1 when the text ends first. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
 }
 
 /** One line, without list numbering or bullets a teacher may put in front. */
