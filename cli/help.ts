@@ -72,8 +72,11 @@ ${COMMON}`,
 
   stats: `Usage: lamini stats [--json]
 
-Counts by instruction_source and generation_mode, dedup drops by reason, dead letters by operator and
-reason, tokens and cost, shards and the task watermark.
+Counts by instruction_source and generation_mode, drops by reason (dedup, echoes, repeats, filters), dead
+letters by operator and reason, tokens and cost, shards and the task watermark; diversity per
+instruction_source beside the LaMini-LM paper's Table 1: pairs, distinct instructions, instruction and
+response length (whitespace words: mean, p50, p90; p99 and max in --json), MATTR (window 50) of instructions
+and responses, and the most frequent leading words.
 
 Options:
   --json                machine-readable output

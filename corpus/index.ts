@@ -19,3 +19,4 @@ export { TABLES, QUERY_TABLES, WRITTEN_TABLES, schemaFingerprint, type Column, t
 export { runQuery, type QueryOptions } from './query.ts';
 export { type OutputFormat } from './format.ts';
 export { corpusStats, formatStats, type CorpusStats } from './stats.ts';
+export { diversityStats, formatDiversity, Mattr, Vocabulary, PAPER_TABLE1, MATTR_WINDOW, type DiversityStats, type GroupFigures, type LengthFigures, type PaperRow } from './diversity.ts';

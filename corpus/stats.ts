@@ -3,6 +3,7 @@
  * manifest; breakdowns from DuckDB over the same files. Plain JSON throughout.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { diversityStats, formatDiversity, type DiversityStats } from './diversity.ts';
 import { QUERY_TABLES, type TableName } from './schema.ts';
 import { openReadOnly } from './views.ts';
 
@@ -27,6 +28,8 @@ export interface CorpusStats {
   dead_letters: { total: number; by_operator: Record<string, number>; by_reason: Record<string, number> };
   tokens: { prompt: number; completion: number };
   cost_usd: number;
+  /** Distinct instructions, lengths, MATTR and leading words, per instruction_source beside the paper's Table 1. */
+  diversity: DiversityStats;
   shards: Partial<Record<TableName, TableShards>>;
 }
 
@@ -63,6 +66,7 @@ export async function corpusStats(dataDir: string): Promise<CorpusStats> {
       },
       tokens: { prompt: totals.prompt_tokens, completion: totals.completion_tokens },
       cost_usd: totals.cost_usd,
+      diversity: await diversityStats(conn),
       shards,
     };
   } finally {
@@ -88,7 +92,8 @@ export function formatStats(stats: CorpusStats): string {
   lines.push(`examples: ${stats.examples.total}`);
   lines.push(...section('by instruction_source', stats.examples.by_instruction_source, stats.examples.total));
   lines.push(...section('by generation_mode', stats.examples.by_generation_mode, stats.examples.total));
-  lines.push(`dedup drops: ${stats.dropped.total}`);
+  if (stats.examples.total > 0) lines.push(...formatDiversity(stats.diversity));
+  lines.push(`drops (dedup, echoes, repeats, filters): ${stats.dropped.total}`);
   lines.push(...section('by reason', stats.dropped.by_reason, stats.dropped.total));
   lines.push(`dead letters: ${stats.dead_letters.total}`);
   lines.push(...section('by operator', stats.dead_letters.by_operator, stats.dead_letters.total));
