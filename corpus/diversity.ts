@@ -7,7 +7,8 @@
  * its figures are a guide, not an exact match). MATTR (moving-average type-token ratio, Covington &
  * McFall 2010) runs a window of 50 tokens over the concatenated texts of a group, tokens being lowercase runs
  * of letters, digits and apostrophes; a group shorter than the window gets its plain type-token ratio.
- * The leading word is the instruction's first such token, a stand-in for its root verb.
+ * The leading word is the instruction's first such token after any numbers and a "please", a stand-in
+ * for its root verb (no part-of-speech tagger here, so an instruction that opens "The …" counts "the").
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -163,6 +164,11 @@ export function tokens(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];
 }
 
+export function leadingWord(words: readonly string[]): string | undefined {
+  for (const w of words) if (w !== 'please' && !/^[\d']+$/.test(w)) return w;
+  return undefined;
+}
+
 export function wordCount(text: string): number {
   let n = 0;
   let inWord = false;
@@ -209,7 +215,7 @@ export async function diversityStats(conn: DuckDBConnection): Promise<DiversityS
     if (g === undefined) groups.set(source, (g = new Group()));
     g.add(instruction, response, it, rt);
     all.add(instruction, response, it, rt);
-    const first = words[0];
+    const first = leadingWord(words);
     if (first !== undefined) leading.set(first, (leading.get(first) ?? 0) + 1);
   }
   const by: Record<string, GroupFigures> = {};

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { corpusStats, formatStats, openCorpus } from '../../../corpus/index.ts';
-import { Mattr, PAPER_TABLE1, Vocabulary, tokens, wordCount } from '../../../corpus/diversity.ts';
+import { Mattr, PAPER_TABLE1, Vocabulary, leadingWord, tokens, wordCount } from '../../../corpus/diversity.ts';
 import { example, tempDataDir } from './fixtures.ts';
 
 test('MATTR: mean type-token ratio over every full window; plain TTR below one window', () => {
@@ -25,6 +25,8 @@ test('tokens and word counts', () => {
   assert.deepEqual(tokens("Don't  panic, it's 42!"), ["don't", 'panic', "it's", '42']);
   assert.equal(wordCount('  one two\tthree\nfour  '), 4);
   assert.equal(wordCount(''), 0);
+  assert.equal(leadingWord(tokens('3. Please, summarise this')), 'summarise');
+  assert.equal(leadingWord(tokens('12 34')), undefined);
 });
 
 test('stats carry diversity per instruction_source beside the paper, in text and JSON', async (t) => {
