@@ -53,7 +53,7 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
         ...base, text: joinInput(seed.instruction, seed.input), input: seed.input,
         teacherModel: '', promptTokens: 0, completionTokens: 0, costUsd: 0,
       };
-      return finish(task, [draft], [], new Set());
+      return finish(task, [draft], [], new Set(), []);
     }
     const t = templates(task.prompt_version);
     const messages = generationMessages(t, {
@@ -88,14 +88,17 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
       promptTokens: share(reply.promptTokens, n), completionTokens: share(reply.completionTokens, n), costUsd: reply.costUsd / n,
     }));
     const examples = new Set(found.map((s) => instructionId(joinInput(s.instruction, s.input))));
-    return finish(task, drafts, [], examples);
+    return finish(task, drafts, [], examples, parsed.partial ?? []);
   }
 
   /**
    * `echoes`: ids of the prompt's own examples; a teacher that copies one back has made nothing new.
-   * Unusable text is a dead letter; filtered, echoed and repeated instructions are Dropped with their reason.
+   * Unusable text is a dead letter; filtered, echoed and repeated instructions are Dropped with their reason,
+   * and so is each item the reply left unfinished (`partials`, cut by max_tokens): `incomplete_item`.
    */
-  function finish(task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[], echoes: Set<string>): OperatorOutput {
+  function finish(
+    task: GenerationTask, drafts: InstructionDraft[], deadLetters: DeadLetterDraft[], echoes: Set<string>, partials: string[],
+  ): OperatorOutput {
     const emit: Emission[] = [];
     const seen = new Map<string, string>();
     const kept: InstructionDraft[] = [];
@@ -125,6 +128,13 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
       }
       seen.set(id, d.text);
       kept.push(d);
+    }
+    const source = instructionSource(task.mode, task.source);
+    for (const text of partials) {
+      repeats.push({
+        id: contentId('drop', 'incomplete', String(task.task_number), String(repeats.length)), duplicate_of: '', reason: 'incomplete_item',
+        instruction: text, instruction_source: source, task_number: task.task_number, task_outputs: 0, created_at: now(),
+      });
     }
     const outputs = kept.length + repeats.length + deadLetters.length;
     for (const d of kept) {

@@ -13,6 +13,8 @@ export interface ParsedReply {
   format?: 'json' | 'tags' | 'list';
   /** Items dropped because the reply was cut off in the middle of them. */
   incomplete: number;
+  /** Their text, as far as it got (one line each; may be empty). */
+  partial?: string[];
   /** Why nothing was found, when nothing was. */
   failure?: 'no_examples' | 'bad_json';
 }
@@ -30,7 +32,10 @@ export function parseTagged(text: string): ParsedReply {
   if (found.length === 0) return { instructions: [], incomplete: 0, failure: 'no_examples' };
   const opened = [...text.matchAll(OPEN_TAG)].length;
   const closedAll = [...text.matchAll(TAG)].length;
-  return { instructions: found, format: 'tags', incomplete: Math.max(0, opened - closedAll) };
+  if (opened <= closedAll) return { instructions: found, format: 'tags', incomplete: 0 };
+  const lastOpen = text.toLowerCase().lastIndexOf('<example>');
+  const tail = lastOpen > text.toLowerCase().lastIndexOf('</example>') ? clean(text.slice(lastOpen + '<example>'.length)) : '';
+  return { instructions: found, format: 'tags', incomplete: opened - closedAll, partial: [tail] };
 }
 
 const ITEM = /^\s{0,3}(?:\d{1,3}[.):]|[-*\u2022])\s+(\S.*)$/u;
@@ -49,13 +54,11 @@ export function parseList(text: string, options: ParseOptions = {}): ParsedReply
       open = false;
     }
   }
-  let incomplete = 0;
-  if (options.truncated === true && items.length > 0 && open) {
-    items.pop();
-    incomplete = 1;
-  }
+  const partial: string[] = [];
+  if (options.truncated === true && items.length > 0 && open) partial.push(clean(items.pop()!));
   const found = items.map(clean).filter((s) => s.length > 0);
-  return found.length > 0 ? { instructions: found, format: 'list', incomplete } : { instructions: [], incomplete, failure: 'no_examples' };
+  const cut = partial.length > 0 ? { incomplete: 1, partial } : { incomplete: 0 };
+  return found.length > 0 ? { instructions: found, format: 'list', ...cut } : { instructions: [], ...cut, failure: 'no_examples' };
 }
 
 /** Any of the shapes, JSON first when it was asked for or the reply looks like JSON. */
@@ -102,29 +105,30 @@ function salvageJson(text: string): ParsedReply {
   let i = key !== null ? key.index + key[0].length : text.startsWith('[') ? 1 : -1;
   if (i < 0) return { instructions: [], incomplete: 0, failure: 'bad_json' };
   const found: string[] = [];
-  let incomplete = 0;
+  const partial: string[] = [];
   for (;;) {
     while (i < text.length && /[\s,]/.test(text[i]!)) i++;
     if (i >= text.length || text[i] === ']') break;
     if (text[i] !== '"') {
-      incomplete++;
-      break; // not a string: leave the rest alone
+      partial.push(clean(text.slice(i))); // not a string: leave the rest alone
+      break;
     }
     const end = stringEnd(text, i);
     if (end < 0) {
-      incomplete++;
+      partial.push(clean(text.slice(i + 1).replace(/\\$/, '')));
       break;
     }
     try {
       const s = JSON.parse(text.slice(i, end + 1)) as string;
       if (clean(s).length > 0) found.push(clean(s));
     } catch {
-      incomplete++;
+      partial.push(clean(text.slice(i + 1, end)));
       break;
     }
     i = end + 1;
   }
-  return found.length > 0 ? { instructions: found, format: 'json', incomplete } : { instructions: [], incomplete, failure: 'bad_json' };
+  const cut = partial.length > 0 ? { incomplete: partial.length, partial } : { incomplete: 0 };
+  return found.length > 0 ? { instructions: found, format: 'json', ...cut } : { instructions: [], ...cut, failure: 'bad_json' };
 }
 
 /** Index of the quote closing the JSON string opened at `start`, or -1 when the text ends first. */

@@ -18,6 +18,7 @@ test('parse: a tag left open by the token limit is dropped and counted', () => {
   const r = parseTagged('<example>Spell "cat" backwards</example><example>Explain why the sky');
   assert.deepEqual(r.instructions, ['Spell "cat" backwards']);
   assert.equal(r.incomplete, 1);
+  assert.deepEqual(r.partial, ['Explain why the sky']);
 });
 
 test('parse: numbered lists with "1." and "1)", bullets, continuation lines, stray text', () => {
@@ -33,6 +34,7 @@ test('parse: the last list item of a reply cut by max_tokens is dropped; a compl
   const text = '1. Describe a storm\n2. Give a synonym for quick\n3. Explain how a lever';
   assert.deepEqual(parseList(text, { truncated: true }).instructions, ['Describe a storm', 'Give a synonym for quick']);
   assert.equal(parseList(text, { truncated: true }).incomplete, 1);
+  assert.deepEqual(parseList(text, { truncated: true }).partial, ['Explain how a lever']);
   assert.equal(parseList(text).instructions.length, 3);
 });
 
@@ -50,6 +52,7 @@ test('parse: a JSON array cut mid-way keeps its complete strings, escapes includ
   const r = parseJsonReply(cut, { truncated: true });
   assert.deepEqual(r.instructions, ['Quote "hello" in French', 'List, in order, three rivers']);
   assert.equal(r.incomplete, 1);
+  assert.deepEqual(r.partial, ['Explain the diff']);
   assert.deepEqual(parseReply('["One thing", "Two thi').instructions, ['One thing']);
   assert.equal(parseJsonReply('{"instructions": ["unfinished').failure, 'bad_json');
   assert.equal(parseJsonReply('{"instr').failure, 'bad_json');
@@ -122,7 +125,7 @@ const task: GenerationTask = {
   task_number: 3, mode: 'example_guided', source: 'self_instruct', seed_ids: ['s0', 's1', 's2'], topics: [], count: 20, prompt_version: 'lamini-v1',
 };
 
-test('operator: a JSON reply cut by max_tokens keeps its complete items; filtered ones are Dropped with their reason', async () => {
+test('operator: a JSON reply cut by max_tokens keeps its complete items; filtered and unfinished ones are Dropped with their reason', async () => {
   const teacher = new CutTeacher('{"instructions": ["Draw a horse", "Explain why ice floats on water", "Hi", "Buy a lottery ticket online", "Describe a');
   const op = createGenerateOperator({
     teacher, seeds: new Map(seeds.map((s) => [s.id, s])), maxInstructionChars: 1000, temperature: 0, maxTokens: 40, structuredOutput: 'auto',
@@ -134,8 +137,9 @@ test('operator: a JSON reply cut by max_tokens keeps its complete items; filtere
   const drops = out.emit.filter((e) => e.topic === 'dropped').map((e) => e.record as Dropped);
   assert.deepEqual(drops.map((d) => [d.reason, d.instruction]), [
     ['filter_not_text', 'Draw a horse'], ['filter_too_short', 'Hi'], ['filter_blocklist', 'Buy a lottery ticket online'],
+    ['incomplete_item', 'Describe a'],
   ]);
-  assert.ok(out.emit.every((e) => (e.record as { task_outputs: number }).task_outputs === 4));
+  assert.ok(out.emit.every((e) => (e.record as { task_outputs: number }).task_outputs === 5));
   assert.equal(drops[0]!.duplicate_of, '');
 });
 
