@@ -18,6 +18,8 @@ Commands:
   stats               counts by source and mode, drops, dead letters, tokens, cost
   teacher serve       serve the local teacher model on an OpenAI-compatible endpoint
   dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
+  operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
+  topics create       create the pipeline's Kafka topics
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -32,7 +34,9 @@ are skipped and nothing committed is written twice.
 
 Options:
   --target N            examples to add in this run (default 100)
-  --transport NAME      embedded (default; one process, nothing to install)
+  --transport NAME      embedded (default; one process, nothing to install) or kafka (topics on a broker)
+  --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
+  --instances N         kafka: members of the generate and respond groups in this process (default 1)
   --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
   --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
   --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
@@ -41,6 +45,33 @@ Options:
   --no-default-seeds    use only imported seeds, not the ones shipped with lamini
   --quiet               no progress output
 The API key comes from OPENAI_API_KEY or the config file, never from a flag.
+
+${COMMON}`,
+
+  operator: `Usage: lamini operator NAME --brokers HOST:PORT [options]
+
+Runs one operator as a member of its consumer group (<prefix><NAME>) on Kafka until stopped (SIGINT/SIGTERM).
+NAME: planner, generate, dedup, respond or sink. Start N processes of generate or respond to share their
+topic's partitions; run planner, dedup and sink once each. All share --data-dir: the sink writes the corpus,
+dedup restores its index from it, the planner reads the manifest.
+Topics: prefix, partitions, retention and session timeout from the "kafka" section of the config.
+
+Options:
+  --brokers HOST:PORT   bootstrap brokers, comma-separated (env LAMINI_BROKERS)
+  --partitions N        partitions of topics it creates (default: kafka.partitions)
+  --target N            planner: stop once N examples were added to the corpus
+  --teacher-url URL     generate, respond: an OpenAI-compatible base URL
+  --model NAME          teacher model
+  --concurrency N       teacher calls in flight in this process
+  --run-seed N          planner: seed of the task plan (a corpus keeps the one it started with)
+  --no-default-seeds    use only imported seeds
+
+${COMMON}`,
+
+  topics: `Usage: lamini topics create --brokers HOST:PORT [--partitions N]
+
+Creates the pipeline's topics (<prefix>tasks, instructions.raw, ...) with N partitions (default:
+kafka.partitions) and retention kafka.retentionMs; existing topics keep their partitions.
 
 ${COMMON}`,
 

@@ -13,6 +13,8 @@ import { statsCommand } from './commands/stats.ts';
 import { seedCommand } from './commands/seed.ts';
 import { teacherCommand } from './commands/teacher.ts';
 import { dedupCommand } from './commands/dedup.ts';
+import { operatorCommand } from './commands/operator.ts';
+import { topicsCommand } from './commands/topics.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   seed: seedCommand,
   teacher: teacherCommand,
   dedup: dedupCommand,
+  operator: operatorCommand,
+  topics: topicsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

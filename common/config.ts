@@ -66,11 +66,20 @@ export interface DedupConfig {
   signature: 'classic' | 'fast';
 }
 
+export interface KafkaConfig {
+  topicPrefix: string;
+  partitions: number;
+  retentionMs: number;
+  sessionTimeoutMs: number;
+}
+
 export interface Config {
   dataDir: string;
   runSeed: number;
   transport: 'embedded' | 'kafka';
   brokers: string[];
+  /** Kafka topics: prefix, partitions and retention of topics lamini creates, group timeouts. */
+  kafka: KafkaConfig;
   useDefaultSeeds: boolean;
   teacher: TeacherConfig;
   generation: GenerationConfig;
@@ -96,6 +105,7 @@ export function defaultConfig(): Config {
     runSeed: 1,
     transport: 'embedded',
     brokers: [],
+    kafka: { topicPrefix: 'lamini.', partitions: 6, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000 },
     useDefaultSeeds: true,
     teacher: {
       baseUrl: '',
@@ -140,6 +150,10 @@ const SHAPES: Record<string, Shape> = {
   runSeed: 'int',
   transport: ['embedded', 'kafka'],
   brokers: 'strings',
+  'kafka.topicPrefix': 'string',
+  'kafka.partitions': 'int',
+  'kafka.retentionMs': 'int',
+  'kafka.sessionTimeoutMs': 'int',
   useDefaultSeeds: 'boolean',
   'teacher.baseUrl': 'string',
   'teacher.apiKey': 'string',
@@ -194,6 +208,7 @@ const POSITIVE = new Set([
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
   'dedup.threshold', 'dedup.permutations', 'dedup.ngram',
+  'kafka.partitions', 'kafka.retentionMs', 'kafka.sessionTimeoutMs',
 ]);
 
 /** Numbers with an upper bound too. */

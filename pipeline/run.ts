@@ -29,6 +29,8 @@ export interface StoreProgress {
   taskWatermark: number;
   doneTasksAbove: number[];
   examples: number;
+  /** Input positions the committed shards cover (the sink's consumer starts there on a durable log). */
+  positions?: TopicPosition[];
 }
 
 /** What a run needs from the corpus. */
@@ -36,6 +38,8 @@ export interface PipelineStore {
   progress(): StoreProgress;
   committedExampleIds(): Promise<Set<string>>;
   committedInstructions(): Promise<CommittedInstruction[]>;
+  /** Committed terminal records of each open task above the watermark (a sink resuming on a durable log). */
+  openTaskRecords?(): Promise<Map<number, number>>;
   commit(batch: SinkBatch, positions: TopicPosition[], runSeed: number): Promise<void>;
 }
 
@@ -59,17 +63,10 @@ export interface RunSummary extends RunProgress {
   stats: PipelineStats;
 }
 
-export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
-  const { config, store, teacher, codec, target } = options;
-  const now = options.now ?? Date.now;
-  const log = options.onLog ?? (() => {});
-  const start = store.progress();
-  const runSeed = start.runSeed ?? config.runSeed;
-  if (start.runSeed !== undefined && start.runSeed !== config.runSeed) {
-    log(`this corpus was planned with run seed ${start.runSeed}; continuing with it (config says ${config.runSeed})`);
-  }
+/** The planner of a run; a seed pool with nothing to plan from is a usage error. */
+export function plannerFor(config: Config, runSeed: number, seeds: readonly Seed[], topics: readonly string[]): Planner {
   const planner = new Planner({
-    runSeed, seeds: options.seeds, topics: options.topics, mix: config.generation.mix,
+    runSeed, seeds, topics, mix: config.generation.mix,
     instructionsPerPrompt: config.generation.instructionsPerPrompt,
     instructionsPerPromptLong: config.generation.instructionsPerPromptLong,
     promptVersion: config.generation.promptVersion,
@@ -77,24 +74,78 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   if (!planner.canPlan) {
     throw new LaminiError(ErrorCodes.USAGE, 'nothing to plan: the seed pool has no seeds for any entry of generation.mix');
   }
+  return planner;
+}
 
-  const transport = options.transport ?? new EmbeddedTransport({ capacity: config.run.channelCapacity });
-  await transport.createTopics(Object.values(Topics).map((name) => ({ name, partitions: 1 })));
+export function generateOperatorFor(config: Config, teacher: Teacher, seeds: readonly Seed[], now: () => number): Operator<never> {
+  const t = config.teacher;
+  return createGenerateOperator({
+    teacher, seeds: new Map(seeds.map((s) => [s.id, s])), maxInstructionChars: config.generation.maxInstructionChars,
+    temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput,
+    filters: config.generation.filters, now,
+  }) as Operator<never>;
+}
+
+/** Dedup with its state restored from the corpus's committed instructions (in commit order). */
+export function dedupOperatorFor(config: Config, committed: Iterable<CommittedInstruction>, now: () => number): Operator<never> {
+  return createDedupOperator(restoreDedupState(committed, createDedupIndex(config.dedup)), now) as Operator<never>;
+}
+
+export function respondOperatorFor(config: Config, teacher: Teacher, now: () => number): Operator<never> {
+  const t = config.teacher;
+  return createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>;
+}
+
+/** How a run meets its transport: the embedded one, or Kafka (pipeline/kafka-run.ts). */
+export interface PipelineWiring {
+  transport: Transport;
+  /** Topic name as the transport knows it (Kafka prefixes them). */
+  topicName: (name: string) => string;
+  partitions: number;
+  /** Where the sink's consumer starts (a durable log: the positions the manifest covers). */
+  sinkStart: readonly TopicPosition[];
+  /** The lowest task number to plan (a durable log may hold tasks planned above the watermark). */
+  firstTask: number;
+  /** Members of each stateless operator's group in this process (default 1). */
+  instances?: number;
+}
+
+/** A sink resuming on a durable log counts what its open tasks already committed. */
+export async function resumeOpenTasks(buffer: SinkBuffer, store: PipelineStore): Promise<void> {
+  for (const [task, seen] of (await store.openTaskRecords?.()) ?? []) buffer.resumeTask(task, seen);
+}
+
+export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
+  return runPipeline(options, {
+    transport: options.transport ?? new EmbeddedTransport({ capacity: options.config.run.channelCapacity }),
+    topicName: (name) => name, partitions: 1, sinkStart: [], firstTask: 0,
+  });
+}
+
+/** The planner in this process; operators and sink as loops over `wiring.transport`. */
+export async function runPipeline(options: RunOptions, wiring: PipelineWiring): Promise<RunSummary> {
+  const { config, store, teacher, codec, target } = options;
+  const { transport, topicName } = wiring;
+  const now = options.now ?? Date.now;
+  const log = options.onLog ?? (() => {});
+  const start = store.progress();
+  const runSeed = start.runSeed ?? config.runSeed;
+  if (start.runSeed !== undefined && start.runSeed !== config.runSeed) {
+    log(`this corpus was planned with run seed ${start.runSeed}; continuing with it (config says ${config.runSeed})`);
+  }
+  const planner = plannerFor(config, runSeed, options.seeds, options.topics);
+
+  await transport.createTopics(Object.values(Topics).map((name) => ({ name: topicName(name), partitions: wiring.partitions })));
   const stats = new PipelineStats();
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const operatorsStop = new AbortController();
 
-  const seedsById = new Map(options.seeds.map((s) => [s.id, s]));
   const t = config.teacher;
   const operators: Array<Operator<never>> = [
-    createGenerateOperator({
-      teacher, seeds: seedsById, maxInstructionChars: config.generation.maxInstructionChars,
-      temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput,
-      filters: config.generation.filters, now,
-    }) as Operator<never>,
-    createDedupOperator(restoreDedupState(await store.committedInstructions(), createDedupIndex(config.dedup)), now) as Operator<never>,
-    createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>,
+    generateOperatorFor(config, teacher, options.seeds, now),
+    dedupOperatorFor(config, await store.committedInstructions(), now),
+    respondOperatorFor(config, teacher, now),
   ];
 
   const progress: RunProgress = {
@@ -109,6 +160,7 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k) => {
     if (inFlight.delete(k)) progress.tasksDone++;
   });
+  if (wiring.sinkStart.length > 0) await resumeOpenTasks(buffer, store);
   const onCommit = (batch: SinkBatch): void => {
     progress.committed += batch.examples.length;
     progress.corpusExamples += batch.examples.length;
@@ -122,13 +174,14 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
     for (const k of batch.doneTasks) planned.delete(k);
   };
 
+  const members = operators.flatMap((op) => Array.from({ length: op.descriptor.state === 'ordered' ? 1 : Math.max(1, wiring.instances ?? 1) }, () => op));
   const loops = [
-    ...operators.map((op) => runOperator(op, {
-      transport, codec, stats, signal: operatorsStop.signal, now,
+    ...members.map((op) => runOperator(op, {
+      transport, codec, stats, signal: operatorsStop.signal, now, topicName,
       concurrency: op.descriptor.state === 'ordered' ? 1 : t.concurrency,
     })),
     runSinkLoop({
-      transport, codec, stats, buffer, signal: operatorsStop.signal, now, onCommit,
+      transport, codec, stats, buffer, signal: operatorsStop.signal, now, onCommit, topicName, startAt: wiring.sinkStart,
       flushWhen: () => draining && buffer.openTasks === 0 && buffer.hasCompleteTasks,
       store: { commit: (batch, positions) => store.commit(batch, positions, runSeed) },
     }),
@@ -144,7 +197,7 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   const producer = transport.producer();
   const done = new Set(start.doneTasksAbove);
   const maxInFlight = Math.max(2, t.concurrency * 2);
-  let k = start.taskWatermark + 1;
+  let k = Math.max(start.taskWatermark + 1, wiring.firstTask);
   const made = (): number => progress.committed + buffer.exampleRows;
   const tick = async (ms: number): Promise<void> => {
     await new Promise((r) => setTimeout(r, ms));
@@ -169,7 +222,7 @@ export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
     }
     while (done.has(k)) k++;
     const task = planner.task(k);
-    await producer.send(Topics.tasks, [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
+    await producer.send(topicName(Topics.tasks), [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
     planned.add(k);
     inFlight.add(k);
     progress.tasksPlanned++;

@@ -27,6 +27,8 @@ export interface SinkLoopOptions {
   /** Commit now even if no shard is due (a draining run wants its last tasks marked done). */
   flushWhen?: () => boolean;
   topicName?: (name: string) => string;
+  /** Positions to read from first (the manifest's, so a restart neither loses nor repeats). */
+  startAt?: readonly TopicPosition[];
   now?: () => number;
   onCommit?: (batch: SinkBatch) => void;
 }
@@ -43,6 +45,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const byTopic = new Map(Object.entries(TYPES).map(([t, type]) => [name(t), { type, plain: t }]));
   const consumer = await transport.consumer({ group: SINK_ID, topics: [...byTopic.keys()] });
+  for (const p of options.startAt ?? []) if (byTopic.has(p.topic)) consumer.seek(p);
   const counters = stats.for(SINK_ID);
   let pending: ConsumedMessage[] = [];
 

@@ -3,7 +3,8 @@ import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { openCorpus } from '../../corpus/index.ts';
 import { corpusStore } from '../../pipeline/corpus-store.ts';
 import { runEmbedded } from '../../pipeline/run.ts';
-import { progressLine } from '../../pipeline/progress.ts';
+import { kafkaSettings, runKafka } from '../../pipeline/kafka-run.ts';
+import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
@@ -15,7 +16,7 @@ import { openTeacher } from './teacher-setup.ts';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    target: { type: 'string' }, transport: { type: 'string' }, 'teacher-url': { type: 'string' },
+    target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
     'stall-timeout': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
   }, 'run');
@@ -28,6 +29,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const stall = intOption(values, 'stall-timeout', 1);
   const config = configFrom(values, {
     transport: stringOption(values, 'transport'),
+    brokers: stringOption(values, 'brokers'),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
     'teacher.concurrency': intOption(values, 'concurrency', 1),
@@ -35,9 +37,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,
     useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
   });
-  if (config.transport !== 'embedded') {
-    throw new LaminiError(ErrorCodes.USAGE, `--transport ${config.transport} is not available in this version; use the embedded transport`);
-  }
+  const kafka = config.transport === 'kafka' ? kafkaSettings(config) : undefined;
+  const instances = intOption(values, 'instances', 1) ?? 1;
   const display = createDisplay(target, {
     tty: process.stderr.isTTY === true, quiet: values.quiet === true, intervalMs: Math.max(config.run.progressIntervalMs, 10_000),
   });
@@ -62,10 +63,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const teacher = await openTeacher(config, display.log);
   try {
     display.log(`run: target ${target} new examples · ${pool.seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
-    const summary = await runEmbedded({
+    const runOptions = {
       config: teacher.config, target, store: corpusStore(corpus), teacher: teacher.teacher, seeds: pool.seeds, topics, codec,
-      signal: stop.signal, onProgress: (p) => display.progress(p), onLog: display.log,
-    });
+      signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,
+    };
+    if (kafka !== undefined) display.log(`run: kafka ${kafka.brokers.join(',')} · topics ${kafka.prefix ?? ''}* · ${kafka.partitions} partitions`);
+    const summary = kafka === undefined ? await runEmbedded(runOptions) : await runKafka({ ...runOptions, kafka, instances });
     display.done();
     display.log(`done: ${progressLine(summary, target)}`);
     if (summary.stoppedBy === 'stalled') {

@@ -37,6 +37,8 @@ export class SinkBuffer {
   #deadLetters = new Map<string, DeadLetter>();
   #skipped = 0;
   #firstAt: number | undefined;
+  /** Terminal records of open tasks committed before a restart (a durable log resumes after them). */
+  readonly #resumed = new Map<number, number>();
 
   /** `committedExampleIds`: ids already in the corpus (the sink adds to this set as it commits). */
   readonly #onTaskComplete: (task: number) => void;
@@ -94,6 +96,14 @@ export class SinkBuffer {
     this.#firstAt ??= at;
   }
 
+  /**
+   * Counts `seen` terminal records of `task` that an earlier sink committed without finishing the task:
+   * on a durable log the sink resumes after them, so they must count toward the task again.
+   */
+  resumeTask(task: number, seen: number): void {
+    this.#resumed.set(task, seen);
+  }
+
   /** Whether a shard should be committed now. */
   due(now: number): boolean {
     if (this.rows >= this.#options.maxRows) return true;
@@ -121,7 +131,8 @@ export class SinkBuffer {
   }
 
   #tally(task: number, expected: number): void {
-    const t = this.#tasks.get(task) ?? { expected, seen: 0 };
+    const t = this.#tasks.get(task) ?? { expected, seen: this.#resumed.get(task) ?? 0 };
+    this.#resumed.delete(task);
     t.seen++;
     t.expected = Math.max(t.expected, expected);
     this.#tasks.set(task, t);

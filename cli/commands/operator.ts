@@ -1,0 +1,77 @@
+/** `lamini operator NAME --brokers ...`: one operator as a member of its consumer group on Kafka. */
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
+import { openCorpus, type Corpus } from '../../corpus/index.ts';
+import { corpusStore } from '../../pipeline/corpus-store.ts';
+import { OPERATOR_NAMES, runKafkaOperator, type OperatorName } from '../../pipeline/kafka-operator.ts';
+import { kafkaSettings } from '../../pipeline/kafka-run.ts';
+import { defaultRegistry } from '../../schemas/index.ts';
+import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
+import type { RecordCodec } from '../../streams/codec.ts';
+import { intOption, parse, stringOption } from '../args.ts';
+import { configFrom } from '../context.ts';
+import { HELP } from '../help.ts';
+import { openTeacher, type RunTeacher } from './teacher-setup.ts';
+
+export async function operatorCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    brokers: { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' }, 'teacher-url': { type: 'string' },
+    model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
+  }, 'operator');
+  if (values.help === true) {
+    process.stdout.write(`${HELP.operator}\n`);
+    return 0;
+  }
+  const name = positionals[0];
+  if (name === undefined || !(OPERATOR_NAMES as readonly string[]).includes(name) || positionals.length > 1) {
+    throw new LaminiError(ErrorCodes.USAGE, `lamini operator NAME: NAME is one of ${OPERATOR_NAMES.join(', ')} (see "lamini operator --help")`);
+  }
+  const op = name as OperatorName;
+  const config = configFrom(values, {
+    transport: 'kafka',
+    brokers: stringOption(values, 'brokers'),
+    'kafka.partitions': intOption(values, 'partitions', 1),
+    'teacher.baseUrl': stringOption(values, 'teacher-url'),
+    'teacher.model': stringOption(values, 'model'),
+    'teacher.concurrency': intOption(values, 'concurrency', 1),
+    runSeed: intOption(values, 'run-seed', 0),
+    useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
+  });
+  const kafka = kafkaSettings(config);
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${op}: ${line}\n`);
+  };
+  const registry = defaultRegistry();
+  const codec: RecordCodec = {
+    encode: (type, record) => registry.encode(type, record as never),
+    decode: (type, bytes) => registry.decode(type, bytes),
+  };
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let teacher: RunTeacher | undefined;
+  let corpus: Corpus | undefined;
+  try {
+    const seeds = op === 'planner' || op === 'generate'
+      ? (await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds })).seeds : undefined;
+    if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log);
+    if (op === 'sink') corpus = await openCorpus(config.dataDir);
+    const target = intOption(values, 'target', 1);
+    log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')}`);
+    const stats = await runKafkaOperator({
+      name: op, config: teacher?.config ?? config, kafka, codec, signal: stop.signal, onLog: log,
+      ...(teacher === undefined ? {} : { teacher: teacher.teacher }),
+      ...(seeds === undefined ? {} : { seeds }),
+      ...(op === 'planner' ? { topics: await loadTopics() } : {}),
+      ...(corpus === undefined ? {} : { store: corpusStore(corpus) }),
+      ...(target === undefined ? {} : { target }),
+    });
+    log(`stopped: ${JSON.stringify(stats)}`);
+    return stop.signal.aborted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await teacher?.close();
+    await corpus?.close();
+  }
+}

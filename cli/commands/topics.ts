@@ -1,0 +1,31 @@
+/** `lamini topics create --brokers ... [--partitions N]`: the pipeline's topics, with partitions and retention from config. */
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
+import { allTopics, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
+import { intOption, parse, stringOption } from '../args.ts';
+import { configFrom } from '../context.ts';
+import { HELP } from '../help.ts';
+
+export async function topicsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { brokers: { type: 'string' }, partitions: { type: 'string' } }, 'topics');
+  if (values.help === true) {
+    process.stdout.write(`${HELP.topics}\n`);
+    return 0;
+  }
+  if (positionals[0] !== 'create' || positionals.length > 1) {
+    throw new LaminiError(ErrorCodes.USAGE, 'usage: lamini topics create --brokers HOST:PORT [--partitions N] (see "lamini topics --help")');
+  }
+  const config = configFrom(values, {
+    transport: 'kafka', brokers: stringOption(values, 'brokers'), 'kafka.partitions': intOption(values, 'partitions', 1),
+  });
+  const kafka = kafkaSettings(config);
+  const transport = kafkaTransport(kafka);
+  try {
+    const specs = allTopics(topicNamer(kafka.prefix), kafka.partitions);
+    await transport.createTopics(specs);
+    const counts = await transport.inner.partitionCounts(specs.map((s) => s.name));
+    for (const s of specs) process.stdout.write(`${s.name}\t${counts.get(s.name) ?? 0} partitions\n`);
+    return 0;
+  } finally {
+    await transport.close();
+  }
+}

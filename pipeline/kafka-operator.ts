@@ -1,0 +1,131 @@
+/**
+ * One operator of the pipeline as a member of its consumer group on Kafka (`lamini operator NAME`).
+ * generate and respond are stateless: start N processes and the group shares the partitions between
+ * them. planner, dedup and sink run as one instance each (DESIGN.md, scaling). All of them share the
+ * data dir: the sink owns the corpus (it holds the lock); dedup restores its index from the committed
+ * shards; the planner reads the manifest to see which tasks are done and how many examples were added.
+ */
+import type { Config } from '../common/config.ts';
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
+import { readManifest, type Manifest } from '../corpus/index.ts';
+import { SinkBuffer } from '../operators/sink/sink.ts';
+import type { Seed } from '../schemas/types.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+import { runOperator } from '../streams/runner.ts';
+import { PipelineStats } from '../streams/stats.ts';
+import { Topics } from '../streams/topics.ts';
+import type { Transport } from '../streams/transport.ts';
+import type { Teacher } from '../teacher/types.ts';
+import { committedInstructions } from './corpus-store.ts';
+import { allTopics, highestPlannedTask, kafkaTransport, topicNamer, type KafkaSettings } from './kafka-run.ts';
+import { dedupOperatorFor, generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, type PipelineStore } from './run.ts';
+import { runSinkLoop } from './sink-loop.ts';
+
+export const OPERATOR_NAMES = ['planner', 'generate', 'dedup', 'respond', 'sink'] as const;
+export type OperatorName = (typeof OPERATOR_NAMES)[number];
+
+export interface KafkaOperatorOptions {
+  name: OperatorName;
+  config: Config;
+  kafka: KafkaSettings;
+  codec: RecordCodec;
+  signal: AbortSignal;
+  /** generate, respond. */
+  teacher?: Teacher;
+  /** planner, generate. */
+  seeds?: readonly Seed[];
+  topics?: readonly string[];
+  /** sink: the corpus, opened for writing. */
+  store?: PipelineStore;
+  /** planner: stop once this many examples were added to the corpus after it started. */
+  target?: number;
+  onLog?: (line: string) => void;
+  now?: () => number;
+}
+
+export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<PipelineStats> {
+  const transport = kafkaTransport(o.kafka);
+  const topicName = topicNamer(o.kafka.prefix);
+  const stats = new PipelineStats();
+  const now = o.now ?? Date.now;
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new LaminiError(ErrorCodes.USAGE, `operator ${o.name} needs ${what}`);
+    return value;
+  };
+  try {
+    await transport.createTopics(allTopics(topicName, o.kafka.partitions));
+    const base = { transport, codec: o.codec, stats, signal: o.signal, now, topicName };
+    switch (o.name) {
+      case 'planner':
+        await runPlanner(o, transport, topicName);
+        break;
+      case 'generate':
+        await runOperator(generateOperatorFor(o.config, need(o.teacher, 'a teacher'), need(o.seeds, 'seeds'), now), {
+          ...base, concurrency: o.config.teacher.concurrency,
+        });
+        break;
+      case 'respond':
+        await runOperator(respondOperatorFor(o.config, need(o.teacher, 'a teacher'), now), { ...base, concurrency: o.config.teacher.concurrency });
+        break;
+      case 'dedup': {
+        const committed = await committedInstructions(o.config.dataDir, await readManifest(o.config.dataDir));
+        await runOperator(dedupOperatorFor(o.config, committed, now), { ...base, concurrency: 1 });
+        break;
+      }
+      case 'sink': {
+        const store = need(o.store, 'the corpus');
+        const progress = store.progress();
+        const runSeed = progress.runSeed ?? o.config.runSeed;
+        const buffer = new SinkBuffer(o.config.sink, await store.committedExampleIds());
+        await resumeOpenTasks(buffer, store);
+        await runSinkLoop({
+          ...base, buffer, startAt: progress.positions ?? [],
+          store: { commit: (batch, positions) => store.commit(batch, positions, runSeed) },
+        });
+        break;
+      }
+    }
+    return stats;
+  } finally {
+    await transport.close();
+  }
+}
+
+/**
+ * Plans tasks after the highest one already in the tasks topic (or the manifest's watermark), keeping
+ * at most partitions × teacher concurrency tasks not yet done (done: committed by the sink, per the
+ * manifest), until `target` examples were added or it is stopped.
+ */
+async function runPlanner(o: KafkaOperatorOptions, transport: Transport, topicName: (n: string) => string): Promise<void> {
+  const log = o.onLog ?? (() => {});
+  const dataDir = o.config.dataDir;
+  const first = await readManifest(dataDir);
+  const runSeed = first.progress.run_seed ?? o.config.runSeed;
+  const planner = plannerFor(o.config, runSeed, o.seeds ?? [], o.topics ?? []);
+  const tasksTopic = topicName(Topics.tasks);
+  let k = Math.max(first.progress.task_watermark + 1, (await highestPlannedTask(transport, tasksTopic)) + 1);
+  log(`planner: run seed ${runSeed}, first task ${k}`);
+  const maxInFlight = Math.max(2, o.kafka.partitions * o.config.teacher.concurrency);
+  const planned = new Set<number>();
+  const producer = transport.producer();
+  const isDone = (m: Manifest, j: number): boolean => j <= m.progress.task_watermark || m.progress.done_tasks_above.includes(j);
+  let manifest = first;
+  let readAt = 0;
+  while (!o.signal.aborted) {
+    if (Date.now() - readAt > 200) {
+      manifest = await readManifest(dataDir);
+      readAt = Date.now();
+      for (const j of planned) if (isDone(manifest, j)) planned.delete(j);
+    }
+    if (o.target !== undefined && manifest.totals.examples - first.totals.examples >= o.target) break;
+    if (planned.size >= maxInFlight) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    while (isDone(manifest, k)) k++;
+    await producer.send(tasksTopic, [{ key: String(k), value: o.codec.encode('GenerationTask', planner.task(k)) }]);
+    planned.add(k);
+    k++;
+  }
+  await producer.close();
+}

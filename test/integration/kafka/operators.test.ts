@@ -1,0 +1,140 @@
+/**
+ * `lamini operator NAME` processes on the real broker against the scripted teacher: planner, dedup and
+ * sink once, generate and respond twice each (members of one group). N examples committed, none twice.
+ * Then the crash test: `kill -9` a generate process and the sink mid-run, restart them: every example
+ * id exactly once, and the teacher was asked twice only for work in flight at the kill. Short group
+ * session timeouts (3 s) so a killed member's partitions move on quickly; bounded waits, no sleeps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readManifest } from '../../../corpus/index.ts';
+import { lamini } from '../../helpers/cli.ts';
+import { kafkaBrokers, randomName, waitFor } from '../../helpers/kafka.ts';
+import { startScriptedTeacher, type ScriptedTeacher } from '../../helpers/scripted-teacher.ts';
+
+const MAIN = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
+
+interface Proc {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: () => string;
+}
+
+function start(args: string[]): Proc {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, LAMINI_DEBUG: '1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stderr: () => err };
+}
+
+async function stopAll(procs: Proc[]): Promise<void> {
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await Promise.race([Promise.all(procs.map((p) => p.exited)), new Promise((r) => setTimeout(r, 20_000))]);
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+}
+
+async function ids(dir: string): Promise<string[]> {
+  const r = await lamini(['query', 'select id from examples', '--format', 'json', '--data-dir', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id);
+}
+
+function setup(teacher: ScriptedTeacher, brokers: string): { dir: string; args: (name: string) => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-kafka-ops-'));
+  const config = join(dir, 'lamini.config.json');
+  writeFileSync(config, JSON.stringify({
+    sink: { maxRows: 50, maxAgeMs: 300 }, teacher: { concurrency: 4 },
+    kafka: { topicPrefix: `${randomName('lamini-test')}.`, partitions: 4, sessionTimeoutMs: 3000 },
+  }));
+  const args = (name: string): string[] => ['operator', name, '--brokers', brokers, '--data-dir', dir, '--config', config,
+    '--teacher-url', teacher.baseURL, '--model', 'scripted'];
+  return { dir, args };
+}
+
+/** Every planned task done: the planner stopped (target reached) and the manifest marks no task open. */
+async function drained(dir: string, planner: Proc, timeoutMs: number): Promise<void> {
+  await waitFor(() => planner.child.exitCode !== null, { timeoutMs, what: `the planner to reach its target (${planner.stderr().slice(-2000)})` });
+  assert.equal(planner.child.exitCode, 0, planner.stderr());
+  let last = -2;
+  await waitFor(async () => {
+    const m = await readManifest(dir);
+    const settled = m.progress.done_tasks_above.length === 0 && m.progress.task_watermark === last;
+    last = m.progress.task_watermark;
+    return settled;
+  }, { timeoutMs, intervalMs: 1500, what: 'the sink to commit every planned task' });
+}
+
+function duplicateRequests(teacher: ScriptedTeacher): { generate: number; respond: number } {
+  const seen = new Set<string>();
+  const dup = { generate: 0, respond: 0 };
+  for (const r of teacher.requests) {
+    const text = JSON.stringify(r.body);
+    const h = createHash('sha256').update(text).digest('hex');
+    if (seen.has(h)) dup[text.includes('<example>') || text.includes('instructions') ? 'generate' : 'respond']++;
+    seen.add(h);
+  }
+  return dup;
+}
+
+test('operator processes: 2 generate and 2 respond members with planner, dedup and sink commit N examples, none twice', async () => {
+  const brokers = (await kafkaBrokers()).join(',');
+  const teacher = await startScriptedTeacher();
+  const { dir, args } = setup(teacher, brokers);
+  const procs = [start(args('sink')), start(args('dedup')), ...[1, 2].flatMap(() => [start(args('generate')), start(args('respond'))])];
+  const planner = start([...args('planner'), '--target', '200']);
+  try {
+    await drained(dir, planner, 120_000);
+    const all = await ids(dir);
+    assert.ok(all.length >= 200, `committed ${all.length}`);
+    assert.equal(new Set(all).size, all.length, 'no example is committed twice');
+  } finally {
+    await stopAll([planner, ...procs]);
+    await teacher.close();
+  }
+});
+
+test('crash: kill -9 a generate process and the sink mid-run, restart them; every example once, only in-flight work asked twice', async () => {
+  const brokers = (await kafkaBrokers()).join(',');
+  const teacher = await startScriptedTeacher({
+    script: async (ctx) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return ctx.fallback();
+    },
+  });
+  const { dir, args } = setup(teacher, brokers);
+  let sink = start(args('sink'));
+  const generate = [start(args('generate')), start(args('generate'))];
+  const others = [start(args('dedup')), start(args('respond')), start(args('respond'))];
+  const planner = start([...args('planner'), '--target', '600']);
+  const restarted: Proc[] = [];
+  try {
+    await waitFor(async () => (await readManifest(dir)).totals.examples >= 150, { timeoutMs: 60_000, what: 'a first part of the run' });
+    generate[0]!.child.kill('SIGKILL');
+    sink.child.kill('SIGKILL');
+    await Promise.all([generate[0]!.exited, sink.exited]);
+    const atKill = (await readManifest(dir)).totals.examples;
+    sink = start(args('sink'));
+    restarted.push(sink, start(args('generate')));
+    await waitFor(async () => (await readManifest(dir)).totals.examples > atKill, { timeoutMs: 60_000, what: 'the restarted sink to commit' });
+    await drained(dir, planner, 180_000);
+    const all = await ids(dir);
+    assert.ok(all.length >= 600, `committed ${all.length}`);
+    assert.equal(new Set(all).size, all.length, 'every example id exactly once');
+    const dup = duplicateRequests(teacher);
+    // In flight at the kill: at most one polled batch of tasks of the killed generate member (16).
+    assert.ok(dup.generate <= 16, `generation requests asked twice: ${dup.generate}`);
+    assert.equal(dup.respond, 0, 'no response was asked for twice');
+  } finally {
+    await stopAll([planner, sink, ...generate, ...others, ...restarted]);
+    await teacher.close();
+  }
+});
