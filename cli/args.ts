@@ -39,3 +39,14 @@ export function stringOption(values: Parsed['values'], name: string): string | u
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
 }
+
+/** An amount of US dollars greater than 0 (`--max-cost 2.50`). */
+export function usdOption(values: Parsed['values'], name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(typeof raw === 'string' ? raw.replace(/^\$/, '') : raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new LaminiError(ErrorCodes.USAGE, `--${name} must be an amount of USD greater than 0, got "${String(raw)}"`);
+  }
+  return n;
+}

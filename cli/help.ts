@@ -42,6 +42,8 @@ Options:
   --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
   --run-seed N          seed of the task plan (a corpus keeps the one it started with)
   --stall-timeout SEC   stop with a message when no example is made for this long (default 300)
+  --max-cost USD        stop planning before this run's teacher spend (from the ledger) could pass USD,
+                        finish the tasks in flight and stop cleanly
   --no-default-seeds    use only imported seeds, not the ones shipped with lamini
   --quiet               no progress output
 The API key comes from OPENAI_API_KEY or the config file, never from a flag.

@@ -19,7 +19,16 @@ export interface TeacherConfig {
   respondMaxTokens: number;
   concurrency: number;
   timeoutMs: number;
+  /** Retries of a retriable failure (429, 5xx, timeout, cut-off reply) by the teacher chain's retry loop. */
   maxRetries: number;
+  /** No retry starts after this long since a call's first attempt. */
+  retryMaxElapsedMs: number;
+  /** Requests per minute (0: none until the server's x-ratelimit-* headers state one). */
+  rpm: number;
+  /** Tokens per minute (0: none until the server's x-ratelimit-* headers state one). */
+  tpm: number;
+  /** The response cache under `<dataDir>/cache/teacher/` (a replay pays nothing twice). */
+  cache: boolean;
   /** `auto`: JSON-schema output where the teacher supports it, else `<example>` tags. */
   structuredOutput: 'auto' | 'json' | 'tags';
   /** USD per million tokens, by model. */
@@ -116,7 +125,11 @@ export function defaultConfig(): Config {
       respondMaxTokens: 256,
       concurrency: 8,
       timeoutMs: 120_000,
-      maxRetries: 2,
+      maxRetries: 6,
+      retryMaxElapsedMs: 300_000,
+      rpm: 0,
+      tpm: 0,
+      cache: true,
       structuredOutput: 'auto',
       prices: {
         'gpt-4o-mini': { input: 0.15, output: 0.6 },
@@ -164,6 +177,10 @@ const SHAPES: Record<string, Shape> = {
   'teacher.concurrency': 'int',
   'teacher.timeoutMs': 'int',
   'teacher.maxRetries': 'int',
+  'teacher.retryMaxElapsedMs': 'int',
+  'teacher.rpm': 'int',
+  'teacher.tpm': 'int',
+  'teacher.cache': 'boolean',
   'teacher.structuredOutput': ['auto', 'json', 'tags'],
   'teacher.prices': 'priceMap',
   'generation.promptVersion': 'string',
@@ -201,6 +218,8 @@ export const ENV_KEYS: Record<string, string> = {
   OPENAI_API_KEY: 'teacher.apiKey',
   LAMINI_TEACHER_MODEL: 'teacher.model',
   LAMINI_TEACHER_CONCURRENCY: 'teacher.concurrency',
+  LAMINI_TEACHER_RPM: 'teacher.rpm',
+  LAMINI_TEACHER_TPM: 'teacher.tpm',
 };
 
 const POSITIVE = new Set([

@@ -13,12 +13,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LaminiError, ErrorCodes, isLaminiError } from '../common/errors.ts';
 import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
 import type { TopicPosition } from '../streams/transport.ts';
+import type { LedgerEntry } from '../teacher/ledger.ts';
 import { readTextIfExists, writeFileAtomic } from './fsutil.ts';
 import { acquireLock, type Lock } from './lock.ts';
-import { MANIFEST_FILE, advanceTasks, corpusDir, mergePositions, parseManifest, emptyManifest, serializeManifest, type Manifest } from './manifest.ts';
+import { MANIFEST_FILE, advanceTasks, corpusDir, mergePositions, parseManifest, emptyManifest, emptyTable, serializeManifest, type Manifest } from './manifest.ts';
 import { removeOrphans } from './recover.ts';
-import { QUERY_TABLES, TABLES, WRITTEN_TABLES, literal, shardFileName, type WrittenTable } from './schema.ts';
-import { deadLetterRow, droppedRow, emptyRows, exampleRow, uniqueById, type Row } from './encode.ts';
+import { OPTIONAL_WRITTEN_TABLES, QUERY_TABLES, TABLES, WRITTEN_TABLES, literal, shardFileName, type WrittenTable } from './schema.ts';
+
+type OptionalWrittenTable = (typeof OPTIONAL_WRITTEN_TABLES)[number];
+import { deadLetterRow, droppedRow, emptyRows, exampleRow, teacherRequestRow, uniqueById, type Row } from './encode.ts';
 import { writeShard } from './shard-writer.ts';
 
 export interface CommitBatch {
@@ -31,6 +34,8 @@ export interface CommitBatch {
   positions?: readonly TopicPosition[] | undefined;
   /** Recorded on the first commit that names it; a different seed later is an error. */
   runSeed?: number | undefined;
+  /** Teacher ledger entries (`teacher_requests`), committed with the records they paid for. */
+  teacherRequests?: readonly LedgerEntry[] | undefined;
 }
 
 export interface Corpus {
@@ -154,6 +159,7 @@ class CorpusWriter implements Corpus {
     rows.examples = examples.map(exampleRow);
     rows.dropped = uniqueById(batch.dropped ?? []).map(droppedRow);
     rows.dead_letters = uniqueById(batch.deadLetters ?? []).map(deadLetterRow);
+    const ledgerRows = uniqueById(batch.teacherRequests ?? []).map(teacherRequestRow);
 
     const next: Manifest = structuredClone(prev);
     const tasks = advanceTasks(prev.progress, batch.doneTasks ?? []);
@@ -162,12 +168,12 @@ class CorpusWriter implements Corpus {
       ...tasks,
       positions: mergePositions(prev.progress.positions, batch.positions ?? []),
     };
-    const hasRows = WRITTEN_TABLES.some((t) => rows[t].length > 0);
+    const hasRows = WRITTEN_TABLES.some((t) => rows[t].length > 0) || ledgerRows.length > 0;
     if (!hasRows && JSON.stringify(next.progress) === JSON.stringify(prev.progress)) return prev;
 
     const seq = prev.sequence + 1;
     const now = new Date().toISOString();
-    await this.#writeShards(rows, seq, now, next);
+    await this.#writeShards({ ...rows, teacher_requests: ledgerRows }, seq, now, next);
     next.sequence = seq;
     next.updated_at = now;
     const totals = next.totals;
@@ -191,17 +197,18 @@ class CorpusWriter implements Corpus {
   }
 
   /** Write this commit's shards and name them in `next`; on failure remove every one written. */
-  async #writeShards(rows: Record<WrittenTable, Row[]>, seq: number, now: string, next: Manifest): Promise<void> {
+  async #writeShards(rows: Record<WrittenTable | OptionalWrittenTable, Row[]>, seq: number, now: string, next: Manifest): Promise<void> {
     const written: string[] = [];
     try {
-      for (const table of WRITTEN_TABLES) {
+      for (const table of [...WRITTEN_TABLES, ...OPTIONAL_WRITTEN_TABLES]) {
         if (rows[table].length === 0) continue;
         const spec = TABLES[table];
         const file = `${spec.dir}/${shardFileName(spec, seq)}`;
         const path = join(this.#root, file);
         written.push(path);
         const shard = await writeShard(this.#conn, spec, rows[table], path);
-        next.tables[table].shards.push({ seq, file, ...shard, created_at: now });
+        const entry = (next.tables[table] ??= emptyTable(table));
+        entry.shards.push({ seq, file, ...shard, created_at: now });
       }
     } catch (error) {
       for (const path of written) await rm(path, { force: true }).catch(() => undefined);

@@ -3,6 +3,7 @@
  * loads: TIMESTAMP columns as epoch milliseconds, BLOB columns as base64 text (see `loadExpression`).
  */
 import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
+import type { LedgerEntry } from '../teacher/ledger.ts';
 import type { Column, WrittenTable } from './schema.ts';
 
 export type Row = Record<string, unknown> & { id: string };
@@ -52,6 +53,25 @@ export function droppedRow(d: Dropped): Row {
     instruction_source: d.instruction_source,
     task_number: d.task_number,
     created_at: d.created_at,
+  };
+}
+
+export function teacherRequestRow(e: LedgerEntry): Row {
+  return {
+    id: e.id,
+    request_hash: e.request_hash,
+    task_number: e.task_number,
+    model: e.model,
+    status: e.status,
+    prompt_tokens: e.prompt_tokens,
+    completion_tokens: e.completion_tokens,
+    cost_usd: e.cost_usd,
+    saved_usd: e.saved_usd,
+    retries: e.retries,
+    cached: e.cached,
+    latency_ms: e.latency_ms,
+    error: e.error,
+    created_at: e.created_at,
   };
 }
 

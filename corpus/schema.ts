@@ -20,8 +20,10 @@ export interface TableSpec {
   columns: readonly Column[];
 }
 
-/** Tables a commit writes today. */
+/** Tables every manifest names (a commit may write any of them). */
 export const WRITTEN_TABLES = ['examples', 'dead_letters', 'dropped'] as const;
+/** Tables a manifest names once a commit first writes them (older manifests do not). */
+export const OPTIONAL_WRITTEN_TABLES = ['teacher_requests'] as const;
 /** Every table a query sees (empty until someone commits shards of it). */
 export const QUERY_TABLES = ['examples', 'dead_letters', 'dropped', 'teacher_requests', 'results'] as const;
 export type TableName = (typeof QUERY_TABLES)[number];
@@ -72,8 +74,8 @@ const DROPPED: readonly Column[] = [
 ];
 
 /**
- * Provisional: the teacher ledger's columns belong to `teacher/`; these only shape the empty view that
- * queries see until ledger shards exist (the files' own schema wins once they do).
+ * The teacher ledger (`teacher/ledger.ts`): one row per teacher call, committed with the corpus commits.
+ * `status` is `ok`, `cached` or the TEACHER_* code of a failed call; spend is `sum(cost_usd)`.
  */
 const TEACHER_REQUESTS: readonly Column[] = [
   col('id', 'VARCHAR'),
@@ -84,7 +86,11 @@ const TEACHER_REQUESTS: readonly Column[] = [
   col('prompt_tokens', 'BIGINT'),
   col('completion_tokens', 'BIGINT'),
   col('cost_usd', 'DOUBLE'),
+  col('saved_usd', 'DOUBLE'),
+  col('retries', 'BIGINT'),
+  col('cached', 'BOOLEAN'),
   col('latency_ms', 'BIGINT'),
+  col('error', 'VARCHAR'),
   col('created_at', 'TIMESTAMP'),
 ];
 

@@ -30,7 +30,22 @@ export interface CorpusStats {
   cost_usd: number;
   /** Distinct instructions, lengths, MATTR and leading words, per instruction_source beside the paper's Table 1. */
   diversity: DiversityStats;
+  /** Summed from the teacher ledger (`teacher_requests`): every call, paid, cached or failed. */
+  teacher: TeacherStats;
   shards: Partial<Record<TableName, TableShards>>;
+}
+
+export interface TeacherStats {
+  requests: number;
+  ok: number;
+  cache_hits: number;
+  failed: number;
+  retries: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  spend_usd: number;
+  saved_usd: number;
+  by_status: Record<string, number>;
 }
 
 export async function corpusStats(dataDir: string): Promise<CorpusStats> {
@@ -67,11 +82,28 @@ export async function corpusStats(dataDir: string): Promise<CorpusStats> {
       tokens: { prompt: totals.prompt_tokens, completion: totals.completion_tokens },
       cost_usd: totals.cost_usd,
       diversity: await diversityStats(conn),
+      teacher: await teacherStats(conn),
       shards,
     };
   } finally {
     await close();
   }
+}
+
+async function teacherStats(conn: DuckDBConnection): Promise<TeacherStats> {
+  const reader = await conn.runAndReadAll(
+    `SELECT count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE cached),
+       count(*) FILTER (WHERE status NOT IN ('ok', 'cached')), coalesce(sum(retries), 0),
+       coalesce(sum(prompt_tokens) FILTER (WHERE NOT cached), 0), coalesce(sum(completion_tokens) FILTER (WHERE NOT cached), 0),
+       coalesce(sum(cost_usd), 0), coalesce(sum(saved_usd), 0)
+     FROM teacher_requests`,
+  );
+  const row = (reader.getRowsJS()[0] ?? []).map((v) => Number(v ?? 0));
+  const at = (i: number): number => row[i] ?? 0;
+  return {
+    requests: at(0), ok: at(1), cache_hits: at(2), failed: at(3), retries: at(4), prompt_tokens: at(5),
+    completion_tokens: at(6), spend_usd: at(7), saved_usd: at(8), by_status: await countBy(conn, 'teacher_requests', 'status'),
+  };
 }
 
 async function countBy(conn: DuckDBConnection, table: string, column: string): Promise<Record<string, number>> {
@@ -99,6 +131,12 @@ export function formatStats(stats: CorpusStats): string {
   lines.push(...section('by operator', stats.dead_letters.by_operator, stats.dead_letters.total));
   lines.push(...section('by reason', stats.dead_letters.by_reason, stats.dead_letters.total));
   lines.push(`tokens: ${stats.tokens.prompt} prompt, ${stats.tokens.completion} completion; cost $${stats.cost_usd.toFixed(4)}`);
+  const t = stats.teacher;
+  lines.push(
+    `teacher requests: ${t.requests} (${t.ok} paid, ${t.cache_hits} cache hits, ${t.failed} failed, ${t.retries} retries); ` +
+      `spend $${t.spend_usd.toFixed(4)}, saved by the cache $${t.saved_usd.toFixed(4)}`,
+  );
+  lines.push(...section('by status', t.by_status, t.requests));
   for (const [table, s] of Object.entries(stats.shards)) {
     lines.push(`shards ${table}: ${s.shards} files, ${s.rows} rows, ${formatBytes(s.bytes)}`);
   }

@@ -23,10 +23,16 @@ export function ratePerMinute(p: RunProgress): number {
   return minutes > 0 ? (p.committed + p.pending) / minutes : 0;
 }
 
+/** Teacher spend per minute of this run. */
+export function spendPerMinute(p: RunProgress): number {
+  const minutes = (p.now - p.startedAt) / 60_000;
+  return minutes > 0 ? p.costUsd / minutes : 0;
+}
+
 export function progressLine(p: RunProgress, target: number): string {
   const secs = Math.round((p.now - p.startedAt) / 1000);
   const pending = p.pending > 0 ? ` +${p.pending} pending` : '';
   return `committed ${p.committed}/${target}${pending} (corpus ${p.corpusExamples}) · ${ratePerMinute(p).toFixed(1)}/min · ` +
     `tasks ${p.tasksDone}/${p.tasksPlanned} · dropped ${p.dropped} · dead letters ${p.deadLetters} · ` +
-    `spend $${p.costUsd.toFixed(4)} · ${secs}s`;
+    `spend $${p.costUsd.toFixed(4)} ($${spendPerMinute(p).toFixed(4)}/min) · ${secs}s`;
 }

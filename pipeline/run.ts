@@ -22,6 +22,7 @@ import { Topics } from '../streams/topics.ts';
 import type { TopicPosition, Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
 import type { RunProgress } from './progress.ts';
+import { costLimitReached, type CostLimit } from './cost-limit.ts';
 import { runSinkLoop } from './sink-loop.ts';
 
 export interface StoreProgress {
@@ -56,10 +57,12 @@ export interface RunOptions {
   onLog?: (line: string) => void;
   signal?: AbortSignal;
   now?: () => number;
+  /** Stop planning before this run's teacher spend (from the ledger) could pass the limit; drain and stop. */
+  costLimit?: CostLimit;
 }
 
 export interface RunSummary extends RunProgress {
-  stoppedBy: 'target' | 'stalled' | 'interrupted';
+  stoppedBy: 'target' | 'stalled' | 'interrupted' | 'max_cost';
   stats: PipelineStats;
 }
 
@@ -203,6 +206,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     await new Promise((r) => setTimeout(r, ms));
     progress.now = now();
     progress.pending = buffer.exampleRows;
+    if (options.costLimit !== undefined) progress.costUsd = options.costLimit.spentUsd();
     if (made() > seenExamples) {
       seenExamples = made();
       lastGrowth = now();
@@ -220,6 +224,11 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
       await tick(50);
       continue;
     }
+    if (options.costLimit !== undefined && costLimitReached(options.costLimit, progress.tasksDone, inFlight)) {
+      stoppedBy = 'max_cost';
+      log(`stopping: this run's spend $${options.costLimit.spentUsd().toFixed(4)} is near --max-cost $${options.costLimit.limitUsd}`);
+      break;
+    }
     while (done.has(k)) k++;
     const task = planner.task(k);
     await producer.send(topicName(Topics.tasks), [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
@@ -230,7 +239,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   }
   // Drain: the tasks in flight finish, so a clean stop leaves nothing half-done.
   draining = true;
-  while (!stop.signal.aborted && planned.size > 0 && stoppedBy === 'target') {
+  while (!stop.signal.aborted && planned.size > 0 && (stoppedBy === 'target' || stoppedBy === 'max_cost')) {
     if (now() - lastGrowth > config.run.stallTimeoutMs) {
       stoppedBy = 'stalled';
       break;
@@ -244,5 +253,6 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   if (failure !== undefined) throw failure;
   progress.now = now();
   progress.pending = 0;
+  if (options.costLimit !== undefined) progress.costUsd = options.costLimit.spentUsd();
   return { ...progress, stoppedBy, stats };
 }

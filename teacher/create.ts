@@ -4,6 +4,9 @@
  * very same client.
  */
 import type { TeacherConfig } from '../common/config.ts';
+import { teacherCacheDir } from './cache.ts';
+import { TeacherChain } from './chain.ts';
+import type { TeacherLedger } from './ledger.ts';
 import { resolveTeacherGguf } from './local/model-fetch.ts';
 import { startLocalTeacher } from './local/server.ts';
 import type { LocalTeacherHandle } from './local/server.ts';
@@ -29,16 +32,44 @@ export interface CreateTeacherConfig {
   /** Required with a base URL; the local teacher names itself after its GGUF. */
   model?: string;
   timeoutMs?: number;
+  /** Retries by the chain's retry loop (the SDK's own are off). */
   maxRetries?: number;
+  retryMaxElapsedMs?: number;
+  /** Budgets of the chain (0: no limit; RPM and TPM adopt the server's x-ratelimit-* limits). */
+  concurrency?: number;
+  rpm?: number;
+  tpm?: number;
+  /** The data dir whose `cache/teacher/` holds the response cache; absent: no cache. */
+  cacheDataDir?: string;
+  /** The ledger the chain records into. */
+  ledger?: TeacherLedger;
   prices?: PriceTable;
   /** Whether the server honours `response_format: json_schema` (default true; the local teacher always does). */
   structuredOutput?: boolean;
   local?: LocalTeacherConfig;
 }
 
-export async function createTeacher(config: CreateTeacherConfig): Promise<Teacher> {
+/** The client wrapped in the chain (ledger, cache, retries, budgets). */
+export async function createTeacher(config: CreateTeacherConfig): Promise<TeacherChain> {
+  const base = await createBaseTeacher(config);
+  const local = base instanceof LocalTeacher;
+  return new TeacherChain(base, {
+    // The local teacher listens on a new port each time: key its cache by the model it serves instead.
+    baseURL: local ? `local:${base.model}` : (config.baseURL ?? ''),
+    budget: { concurrency: config.concurrency ?? 0, rpm: config.rpm ?? 0, tpm: config.tpm ?? 0 },
+    retry: {
+      maxRetries: config.maxRetries ?? 6,
+      ...(config.retryMaxElapsedMs === undefined ? {} : { maxElapsedMs: config.retryMaxElapsedMs }),
+    },
+    ...(config.cacheDataDir === undefined ? {} : { cacheDir: teacherCacheDir(config.cacheDataDir) }),
+    ...(config.ledger === undefined ? {} : { ledger: config.ledger }),
+  });
+}
+
+/** The bare client (no chain): the SDK's own retries are off, the chain retries. */
+export async function createBaseTeacher(config: CreateTeacherConfig): Promise<OpenAITeacher | LocalTeacher> {
   const timeoutMs = config.timeoutMs ?? 120_000;
-  const maxRetries = config.maxRetries ?? 2;
+  const maxRetries = 0;
   if (config.baseURL !== undefined && config.baseURL !== '') {
     return new OpenAITeacher({
       baseURL: config.baseURL,
@@ -100,6 +131,10 @@ export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfi
     model: t.model,
     timeoutMs: t.timeoutMs,
     maxRetries: t.maxRetries,
+    retryMaxElapsedMs: t.retryMaxElapsedMs,
+    concurrency: t.concurrency,
+    rpm: t.rpm,
+    tpm: t.tpm,
     prices: priceTableFromConfig(t.prices),
   };
 }

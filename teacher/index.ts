@@ -1,6 +1,6 @@
 /** The teacher: one OpenAI-compatible client, the local teacher behind the same wire, and their types. */
-export type { ChatMessage, ChatReply, ChatRequest, JsonSchemaFormat, Teacher } from './types.ts';
-export { createTeacher, LocalTeacher, teacherConfigFromAppConfig } from './create.ts';
+export type { ChatMessage, ChatReply, ChatRequest, JsonSchemaFormat, RateLimitInfo, Teacher } from './types.ts';
+export { createBaseTeacher, createTeacher, LocalTeacher, teacherConfigFromAppConfig } from './create.ts';
 export type { CreateTeacherConfig, LocalTeacherConfig } from './create.ts';
 export { OpenAITeacher, toBody } from './openai-teacher.ts';
 export type { OpenAITeacherConfig } from './openai-teacher.ts';
@@ -11,3 +11,14 @@ export { startLocalTeacher } from './local/server.ts';
 export type { LocalTeacherHandle, LocalTeacherOptions } from './local/server.ts';
 export { resolveTeacherGguf, cachedGgufPath, cacheDir, DEFAULT_GGUF_NAME, WHEEL_REQUIREMENT } from './local/model-fetch.ts';
 export type { ModelFetchOptions } from './local/model-fetch.ts';
+export { TeacherChain } from './chain.ts';
+export type { ChainOptions } from './chain.ts';
+export { BudgetedTeacher, estimateTokens } from './budget.ts';
+export type { BudgetConfig, BudgetHooks } from './budget.ts';
+export { TokenBucket } from './token-bucket.ts';
+export { RetryingTeacher } from './retrying.ts';
+export { CachedTeacher, requestHash, teacherCacheDir } from './cache.ts';
+export type { CacheCounters } from './cache.ts';
+export { LedgerTeacher, TeacherLedger } from './ledger.ts';
+export type { LedgerEntry, LedgerTotals } from './ledger.ts';
+export { parseResetDuration, rateLimitFromHeaders } from './rate-limit.ts';

@@ -9,6 +9,7 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'ope
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { costUsd, priceFor } from './pricing.ts';
 import type { PriceTable } from './pricing.ts';
+import { rateLimitFromHeaders } from './rate-limit.ts';
 import { redact } from './redact.ts';
 import type { ChatReply, ChatRequest, Teacher } from './types.ts';
 
@@ -17,7 +18,10 @@ export interface OpenAITeacherConfig {
   apiKey: string;
   model: string;
   timeoutMs: number;
-  /** Retries inside the SDK: 408/409/429/5xx and connection errors, exponential backoff honouring Retry-After. */
+  /**
+   * Retries inside the SDK (408/409/429/5xx, connection errors). 0 when the teacher chain retries itself
+   * (`RetryingTeacher`), so one request is never retried by two loops.
+   */
   maxRetries: number;
   prices: PriceTable;
   /** Whether the server honours `response_format: json_schema` (default true). */
@@ -55,15 +59,22 @@ export class OpenAITeacher implements Teacher {
 
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
     let completion: ChatCompletion;
+    let headers: Headers | undefined;
     try {
-      completion = await this.#client.chat.completions.create(toBody(this.model, request), {
-        timeout: this.#timeoutMs,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      const { data, response } = await this.#client.chat.completions
+        .create(toBody(this.model, request), {
+          timeout: this.#timeoutMs,
+          ...(signal === undefined ? {} : { signal }),
+        })
+        .withResponse();
+      completion = data;
+      headers = response.headers;
     } catch (error) {
       throw this.#mapError(error, signal);
     }
-    return this.#toReply(completion);
+    const reply = this.#toReply(completion);
+    const rateLimit = rateLimitFromHeaders(headers);
+    return rateLimit === undefined ? reply : { ...reply, rateLimit };
   }
 
   async close(): Promise<void> {
@@ -125,6 +136,8 @@ export class OpenAITeacher implements Teacher {
       if (status === 429) {
         const retryAfterMs = retryAfter(error.headers);
         if (retryAfterMs !== undefined) details['retryAfterMs'] = retryAfterMs;
+        const rateLimit = rateLimitFromHeaders(error.headers);
+        if (rateLimit !== undefined) details['rateLimit'] = rateLimit;
         return new LaminiError(ErrorCodes.TEACHER_RATE_LIMITED, `${where}: rate limited (HTTP 429)${serverMessage === '' ? '' : `: ${serverMessage}`}`, {
           retriable: true,
           details,

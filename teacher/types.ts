@@ -23,13 +23,32 @@ export interface ChatRequest {
   taskNumber: number;
 }
 
+/** What a server said about its rate limits (`x-ratelimit-*` headers), when it said anything. */
+export interface RateLimitInfo {
+  limitRequests?: number;
+  remainingRequests?: number;
+  resetRequestsMs?: number;
+  limitTokens?: number;
+  remainingTokens?: number;
+  resetTokensMs?: number;
+}
+
 export interface ChatReply {
   text: string;
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** What this call cost now: 0 when it was answered from the response cache. */
   costUsd: number;
   finishReason: string;
+  /** The server's `x-ratelimit-*` headers on this reply, when present. */
+  rateLimit?: RateLimitInfo;
+  /** Answered from the response cache (nothing paid). */
+  cached?: boolean;
+  /** What a cache hit would have cost (the cost of the call that filled the entry). */
+  savedUsd?: number;
+  /** Retries made before this reply. */
+  retries?: number;
 }
 
 export interface Teacher {

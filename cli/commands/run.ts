@@ -8,7 +8,7 @@ import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, stringOption } from '../args.ts';
+import { intOption, parse, stringOption, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { createDisplay } from '../display.ts';
 import { HELP } from '../help.ts';
@@ -18,7 +18,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
-    'stall-timeout': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
+    'stall-timeout': { type: 'string' }, 'max-cost': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
   }, 'run');
   if (values.help === true) {
     process.stdout.write(`${HELP.run}\n`);
@@ -27,6 +27,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new LaminiError(ErrorCodes.USAGE, `unexpected argument "${positionals[0]}" (see "lamini run --help")`);
   const target = intOption(values, 'target', 1) ?? 100;
   const stall = intOption(values, 'stall-timeout', 1);
+  const maxCost = usdOption(values, 'max-cost');
   const config = configFrom(values, {
     transport: stringOption(values, 'transport'),
     brokers: stringOption(values, 'brokers'),
@@ -64,7 +65,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     display.log(`run: target ${target} new examples · ${pool.seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
     const runOptions = {
-      config: teacher.config, target, store: corpusStore(corpus), teacher: teacher.teacher, seeds: pool.seeds, topics, codec,
+      config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher,
+      // Spend in the progress line comes from the ledger; with no --max-cost the limit is never reached.
+      costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds: pool.seeds, topics, codec,
       signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,
     };
     if (kafka !== undefined) display.log(`run: kafka ${kafka.brokers.join(',')} · topics ${kafka.prefix ?? ''}* · ${kafka.partitions} partitions`);

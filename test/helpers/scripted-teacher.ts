@@ -6,6 +6,11 @@
  * The default script answers generation prompts with N distinct instructions derived from a hash of the prompt
  * (in `<example>` tags, or `{"instructions": [...]}` when a json_schema response_format is asked), and response
  * prompts with a short deterministic answer. Compose scripts with `faultsFirst`, `everyNth` or your own function.
+ *
+ * With `limits`, it enforces requests- and tokens-per-minute as OpenAI does: token buckets holding a minute's
+ * worth, refilled continuously; a request is charged 1 request and `prompt tokens + max_tokens` on arrival and
+ * refunded the unused completion tokens when answered; one that does not fit gets a 429 with `retry-after-ms`
+ * and `retry-after`. Every reply carries `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` headers.
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -13,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { completionBody, errorBody, modelsBody, parseChatRequest, readJson, sendJson } from '../../teacher/local/wire.ts';
 import type { WireChatRequest } from '../../teacher/local/wire.ts';
+import { TokenBucket } from '../../teacher/token-bucket.ts';
 
 export type ScriptStep =
   | { kind: 'reply'; text: string; finishReason?: string }
@@ -52,6 +58,10 @@ export interface ScriptedTeacherOptions {
   /** Instructions per generation reply when the prompt names no number (default 20). */
   instructionsPerPrompt?: number;
   port?: number;
+  /** Enforced rate limits (absent: none, and no x-ratelimit headers). */
+  limits?: { rpm?: number; tpm?: number; now?: () => number };
+  /** Delay before every reply (after the limits admit the request). */
+  latencyMs?: number;
 }
 
 export interface ScriptedTeacher {
@@ -60,6 +70,8 @@ export interface ScriptedTeacher {
   /** Chat-completion requests, in arrival order (`/v1/models` calls are not counted). */
   readonly requests: RecordedRequest[];
   readonly count: number;
+  /** Requests refused with 429 by the enforced limits (scripted 429s are not counted). */
+  readonly rateLimited: number;
   close(): Promise<void>;
 }
 
@@ -69,6 +81,8 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
   const script: Script = options.script ?? ((ctx) => ctx.fallback());
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const limiter = options.limits === undefined ? undefined : new Limiter(options.limits);
+  let rateLimited = 0;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -84,9 +98,23 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
       const parsed = parseChatRequest(body);
       if (!parsed.ok) return sendJson(res, 400, errorBody(parsed.issues.join('; '), 'invalid_request_error'));
       const request = parsed.request;
+      const promptTokens = approxTokens(request.messages.map((m) => m.content).join('\n'));
+      const charge = promptTokens + (request.maxTokens ?? 16);
+      if (limiter !== undefined) {
+        const refused = limiter.admit(charge);
+        if (refused !== undefined) {
+          rateLimited++;
+          record.step = 'status';
+          return sendJson(res, 429, errorBody(`Rate limit reached for ${refused.what} per min. Please try again in ${refused.waitMs}ms.`, 'requests', 'rate_limit_exceeded'), {
+            ...limiter.headers(), 'retry-after-ms': String(refused.waitMs), 'retry-after': String(Math.ceil(refused.waitMs / 1000)),
+          });
+        }
+      }
       const step = await script({ request, body, fallback: () => defaultStep(request, perPrompt) }, index);
       record.step = step.kind;
-      respond(res, step, request, model, req.headers.authorization);
+      if (options.latencyMs !== undefined && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const used = respond(res, step, request, model, req.headers.authorization, limiter?.headers() ?? {});
+      if (limiter !== undefined && used !== undefined) limiter.refund(charge - used);
     })().catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, errorBody(`scripted teacher failed: ${String(error)}`, 'server_error'));
     });
@@ -105,6 +133,9 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
     get count() {
       return requests.length;
     },
+    get rateLimited() {
+      return rateLimited;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -113,17 +144,22 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
   };
 }
 
-function respond(res: import('node:http').ServerResponse, step: ScriptStep, request: WireChatRequest, model: string, auth: string | undefined): void {
+/** Sends the step's response; returns the tokens a reply used (undefined when it sent no usage). */
+function respond(res: import('node:http').ServerResponse, step: ScriptStep, request: WireChatRequest, model: string, auth: string | undefined, limitHeaders: Record<string, string>): number | undefined {
   const usage = (text: string) => ({ promptTokens: approxTokens(request.messages.map((m) => m.content).join('\n')), completionTokens: approxTokens(text) });
+  const reply = (text: string, finishReason: string): number => {
+    const u = usage(text);
+    sendJson(res, 200, completionBody({ model, text, finishReason, ...u }), limitHeaders);
+    return u.promptTokens + u.completionTokens;
+  };
   switch (step.kind) {
     case 'reply':
-      return sendJson(res, 200, completionBody({ model, text: step.text, finishReason: step.finishReason ?? 'stop', ...usage(step.text) }));
-    case 'no-tags': {
-      const text = 'Here are some ideas you might like: cooking, travel and learning a new language.';
-      return sendJson(res, 200, completionBody({ model, text, finishReason: 'stop', ...usage(text) }));
-    }
+      return reply(step.text, step.finishReason ?? 'stop');
+    case 'no-tags':
+      return reply('Here are some ideas you might like: cooking, travel and learning a new language.', 'stop');
     case 'body':
-      return sendJson(res, 200, step.body);
+      sendJson(res, 200, step.body, limitHeaders);
+      return undefined;
     case 'truncated': {
       const full = JSON.stringify(completionBody({ model, text: 'cut off', finishReason: 'stop', promptTokens: 1, completionTokens: 1 }));
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -133,7 +169,7 @@ function respond(res: import('node:http').ServerResponse, step: ScriptStep, requ
     case 'hang':
       return;
     case 'status': {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...limitHeaders };
       if (step.status === 429) headers['retry-after'] = String(step.retryAfterSeconds ?? 0);
       const presented = auth?.replace(/^Bearer\s+/i, '') ?? '';
       const message =
@@ -144,7 +180,8 @@ function respond(res: import('node:http').ServerResponse, step: ScriptStep, requ
             ? 'Rate limit reached, please retry.'
             : `scripted fault ${step.status}`);
       const type = step.status === 401 ? 'invalid_request_error' : step.status === 429 ? 'rate_limit_error' : 'server_error';
-      return sendJson(res, step.status, errorBody(message, type, step.status === 401 ? 'invalid_api_key' : null), headers);
+      sendJson(res, step.status, errorBody(message, type, step.status === 401 ? 'invalid_api_key' : null), headers);
+      return undefined;
     }
   }
 }
@@ -194,6 +231,44 @@ export function deterministicInstructions(key: string, n: number): string[] {
 export function deterministicAnswer(key: string): string {
   const h = createHash('sha256').update(key).digest('hex');
   return `A concise answer (ref ${h.slice(0, 8)}): ${TOPICS[parseInt(h.slice(8, 10), 16) % TOPICS.length]} is worth a closer look.`;
+}
+
+/** OpenAI-style enforcement: a minute's worth of requests and tokens, refilled continuously. */
+class Limiter {
+  readonly #requests: TokenBucket;
+  readonly #tokens: TokenBucket;
+
+  constructor(limits: { rpm?: number; tpm?: number; now?: () => number }) {
+    const now = limits.now ?? Date.now;
+    this.#requests = new TokenBucket(limits.rpm ?? 0, now);
+    this.#tokens = new TokenBucket(limits.tpm ?? 0, now);
+  }
+
+  /** Takes the charge, or says what was short and how long until it fits. */
+  admit(tokens: number): { what: string; waitMs: number } | undefined {
+    const r = this.#requests.waitMs(1);
+    const t = this.#tokens.waitMs(tokens);
+    if (r > 0 || t > 0) return { what: r >= t ? 'requests' : 'tokens', waitMs: Math.max(r, t) };
+    this.#requests.take(1);
+    this.#tokens.take(tokens);
+    return undefined;
+  }
+
+  refund(tokens: number): void {
+    this.#tokens.refund(tokens);
+  }
+
+  headers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, b] of [['requests', this.#requests], ['tokens', this.#tokens]] as const) {
+      if (!b.limited) continue;
+      const level = Math.max(0, b.level);
+      out[`x-ratelimit-limit-${name}`] = String(b.perMinute);
+      out[`x-ratelimit-remaining-${name}`] = String(Math.floor(level));
+      out[`x-ratelimit-reset-${name}`] = `${Math.ceil((b.perMinute - level) / b.perMs)}ms`;
+    }
+    return out;
+  }
 }
 
 function approxTokens(text: string): number {
