@@ -43,6 +43,8 @@ export class KafkaConsumer implements Consumer {
   #buffer: Buffered[] = [];
   #inflight: Promise<void> | null = null;
   #fetchError: unknown = null;
+  /** An error of the client's background group work (a rejoin that ran out of retries). */
+  #groupError: unknown = null;
   #closed = false;
 
   private constructor(client: KafkaClientConsumer, group: string, topics: readonly string[], options: ResolvedKafkaOptions) {
@@ -52,6 +54,11 @@ export class KafkaConsumer implements Consumer {
     this.#options = options;
     client.on('consumer:group:join', () => {
       this.#assignmentStale = true;
+    });
+    // Without a listener an 'error' event kills the process (a connection closed during a rejoin, say):
+    // poll rejoins on a retriable one and throws any other.
+    client.on('error', (error: unknown) => {
+      if (!this.#closed) this.#groupError = error;
     });
   }
 
@@ -96,6 +103,13 @@ export class KafkaConsumer implements Consumer {
         if (!isRetriable(error)) throw toLaminiError(error, `fetch for group ${this.group}`);
         // The broker is away: back off, keep the positions, and let the caller poll again.
         await sleep(Math.min(500, Math.max(0, deadline - Date.now())), options.signal);
+      }
+      if (this.#groupError !== null) {
+        const error = this.#groupError;
+        this.#groupError = null;
+        if (!isRetriable(error)) throw toLaminiError(error, `group ${this.group}`);
+        await withRetry(`rejoin group ${this.group}`, () => this.#client.joinGroup({}), { capMs: this.#options.retryCapMs, signal: options.signal });
+        this.#assignmentStale = true;
       }
       if (this.#assignmentStale) await this.#reconcile(options.signal);
       this.#applySeeks();

@@ -47,3 +47,15 @@ test('a run on Kafka with 2 generate and 2 respond members commits N examples, n
     await teacher.close();
   }
 });
+
+test('the kafka transport without brokers, and an unknown operator, are one-line usage errors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-kafka-usage-'));
+  const noBrokers = await lamini(['run', '--transport', 'kafka', '--data-dir', dir], { LAMINI_BROKERS: '' });
+  assert.equal(noBrokers.code, 2, noBrokers.stderr);
+  assert.match(noBrokers.stderr, /^lamini: the kafka transport needs brokers: --brokers HOST:PORT/);
+  const unknown = await lamini(['operator', 'trainer', '--brokers', '127.0.0.1:1', '--data-dir', dir]);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /^lamini: lamini operator NAME: NAME is one of planner, generate, dedup, respond, sink/);
+  const topics = await lamini(['topics', 'delete', '--brokers', '127.0.0.1:1']);
+  assert.equal(topics.code, 2, topics.stderr);
+});
