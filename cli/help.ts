@@ -44,6 +44,8 @@ Options:
   --stall-timeout SEC   stop with a message when no example is made for this long (default 300)
   --max-cost USD        stop planning before this run's teacher spend (from the ledger) could pass USD,
                         finish the tasks in flight and stop cleanly
+  --teacher-mode MODE   online (default) or batch: the OpenAI Batch API at half price; submitted batches
+                        are remembered under <data-dir>/cache/teacher/batches and resumed after a crash
   --no-default-seeds    use only imported seeds, not the ones shipped with lamini
   --quiet               no progress output
 The API key comes from OPENAI_API_KEY or the config file, never from a flag.

@@ -29,6 +29,12 @@ export interface TeacherConfig {
   tpm: number;
   /** The response cache under `<dataDir>/cache/teacher/` (a replay pays nothing twice). */
   cache: boolean;
+  /** `online`: one chat call per request; `batch`: the OpenAI Batch API (half price, results within 24 h). */
+  mode: 'online' | 'batch';
+  /** Batch mode: requests per batch, and how long to collect before a smaller batch goes out. */
+  batchSize: number;
+  batchFlushMs: number;
+  batchPollMs: number;
   /** `auto`: JSON-schema output where the teacher supports it, else `<example>` tags. */
   structuredOutput: 'auto' | 'json' | 'tags';
   /** USD per million tokens, by model. */
@@ -130,6 +136,10 @@ export function defaultConfig(): Config {
       rpm: 0,
       tpm: 0,
       cache: true,
+      mode: 'online',
+      batchSize: 1000,
+      batchFlushMs: 5_000,
+      batchPollMs: 30_000,
       structuredOutput: 'auto',
       prices: {
         'gpt-4o-mini': { input: 0.15, output: 0.6 },
@@ -181,6 +191,10 @@ const SHAPES: Record<string, Shape> = {
   'teacher.rpm': 'int',
   'teacher.tpm': 'int',
   'teacher.cache': 'boolean',
+  'teacher.mode': ['online', 'batch'],
+  'teacher.batchSize': 'int',
+  'teacher.batchFlushMs': 'int',
+  'teacher.batchPollMs': 'int',
   'teacher.structuredOutput': ['auto', 'json', 'tags'],
   'teacher.prices': 'priceMap',
   'generation.promptVersion': 'string',
@@ -224,6 +238,7 @@ export const ENV_KEYS: Record<string, string> = {
 
 const POSITIVE = new Set([
   'teacher.generateMaxTokens', 'teacher.respondMaxTokens', 'teacher.concurrency', 'teacher.timeoutMs',
+  'teacher.batchSize', 'teacher.batchFlushMs', 'teacher.batchPollMs',
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
   'dedup.threshold', 'dedup.permutations', 'dedup.ngram',

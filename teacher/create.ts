@@ -4,6 +4,8 @@
  * very same client.
  */
 import type { TeacherConfig } from '../common/config.ts';
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
+import { BatchTeacher } from './batch.ts';
 import { teacherCacheDir } from './cache.ts';
 import { TeacherChain } from './chain.ts';
 import type { TeacherLedger } from './ledger.ts';
@@ -43,6 +45,9 @@ export interface CreateTeacherConfig {
   cacheDataDir?: string;
   /** The ledger the chain records into. */
   ledger?: TeacherLedger;
+  /** `batch`: the OpenAI Batch API instead of one call per request (needs a base URL and `batchStateDir`). */
+  mode?: 'online' | 'batch';
+  batch?: { stateDir: string; maxBatchSize?: number; flushAfterMs?: number; pollMs?: number };
   prices?: PriceTable;
   /** Whether the server honours `response_format: json_schema` (default true; the local teacher always does). */
   structuredOutput?: boolean;
@@ -67,9 +72,23 @@ export async function createTeacher(config: CreateTeacherConfig): Promise<Teache
 }
 
 /** The bare client (no chain): the SDK's own retries are off, the chain retries. */
-export async function createBaseTeacher(config: CreateTeacherConfig): Promise<OpenAITeacher | LocalTeacher> {
+export async function createBaseTeacher(config: CreateTeacherConfig): Promise<OpenAITeacher | LocalTeacher | BatchTeacher> {
   const timeoutMs = config.timeoutMs ?? 120_000;
   const maxRetries = 0;
+  if (config.mode === 'batch') {
+    if (config.baseURL === undefined || config.baseURL === '' || config.batch === undefined) {
+      throw new LaminiError(ErrorCodes.USAGE, 'batch mode needs an OpenAI-compatible base URL that serves /v1/files and /v1/batches (--teacher-url)');
+    }
+    const b = config.batch;
+    return new BatchTeacher({
+      baseURL: config.baseURL, apiKey: config.apiKey ?? '', model: config.model ?? 'gpt-4o-mini', prices: config.prices ?? {},
+      stateDir: b.stateDir,
+      ...(b.maxBatchSize === undefined ? {} : { maxBatchSize: b.maxBatchSize }),
+      ...(b.flushAfterMs === undefined ? {} : { flushAfterMs: b.flushAfterMs }),
+      ...(b.pollMs === undefined ? {} : { pollMs: b.pollMs }),
+      ...(config.structuredOutput === undefined ? {} : { structuredOutput: config.structuredOutput }),
+    });
+  }
   if (config.baseURL !== undefined && config.baseURL !== '') {
     return new OpenAITeacher({
       baseURL: config.baseURL,
@@ -136,5 +155,6 @@ export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfi
     rpm: t.rpm,
     tpm: t.tpm,
     prices: priceTableFromConfig(t.prices),
+    mode: t.mode,
   };
 }

@@ -22,3 +22,5 @@ export type { CacheCounters } from './cache.ts';
 export { LedgerTeacher, TeacherLedger } from './ledger.ts';
 export type { LedgerEntry, LedgerTotals } from './ledger.ts';
 export { parseResetDuration, rateLimitFromHeaders } from './rate-limit.ts';
+export { BatchTeacher } from './batch.ts';
+export type { BatchTeacherConfig } from './batch.ts';

@@ -18,7 +18,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
-    'stall-timeout': { type: 'string' }, 'max-cost': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
+    'stall-timeout': { type: 'string' }, 'max-cost': { type: 'string' }, 'teacher-mode': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
   }, 'run');
   if (values.help === true) {
     process.stdout.write(`${HELP.run}\n`);
@@ -33,6 +33,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     brokers: stringOption(values, 'brokers'),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
+    'teacher.mode': stringOption(values, 'teacher-mode'),
     'teacher.concurrency': intOption(values, 'concurrency', 1),
     runSeed: intOption(values, 'run-seed', 0),
     'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,

@@ -62,6 +62,8 @@ export interface ScriptedTeacherOptions {
   limits?: { rpm?: number; tpm?: number; now?: () => number };
   /** Delay before every reply (after the limits admit the request). */
   latencyMs?: number;
+  /** `/v1/batches`: batches stay `in_progress` until `releaseBatches()` (default: they complete at once). */
+  holdBatches?: boolean;
 }
 
 export interface ScriptedTeacher {
@@ -72,6 +74,10 @@ export interface ScriptedTeacher {
   readonly count: number;
   /** Requests refused with 429 by the enforced limits (scripted 429s are not counted). */
   readonly rateLimited: number;
+  /** Batches created through `/v1/batches`. */
+  readonly batchesCreated: number;
+  /** Complete every held batch. */
+  releaseBatches(): void;
   close(): Promise<void>;
 }
 
@@ -82,12 +88,14 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const limiter = options.limits === undefined ? undefined : new Limiter(options.limits);
+  const batchApi = new BatchApi(model, perPrompt, options.holdBatches === true);
   let rateLimited = 0;
 
   const server = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, modelsBody([model], 'lamini-test'));
+      if (path.startsWith('/v1/files') || path.startsWith('/v1/batches')) return batchApi.handle(req, res, path);
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         return sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 'invalid_request_error'));
       }
@@ -136,6 +144,10 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
     get rateLimited() {
       return rateLimited;
     },
+    get batchesCreated() {
+      return batchApi.created;
+    },
+    releaseBatches: () => batchApi.release(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -231,6 +243,91 @@ export function deterministicInstructions(key: string, n: number): string[] {
 export function deterministicAnswer(key: string): string {
   const h = createHash('sha256').update(key).digest('hex');
   return `A concise answer (ref ${h.slice(0, 8)}): ${TOPICS[parseInt(h.slice(8, 10), 16) % TOPICS.length]} is worth a closer look.`;
+}
+
+/** `/v1/files` (upload, content) and `/v1/batches` (create, retrieve), answering each line with the default script. */
+class BatchApi {
+  created = 0;
+  readonly #files = new Map<string, { text: string; filename: string; purpose: string }>();
+  readonly #batches = new Map<string, Record<string, unknown>>();
+  readonly #model: string;
+  readonly #perPrompt: number;
+  #hold: boolean;
+
+  constructor(model: string, perPrompt: number, hold: boolean) {
+    this.#model = model;
+    this.#perPrompt = perPrompt;
+    this.#hold = hold;
+  }
+
+  release(): void {
+    this.#hold = false;
+    for (const batch of this.#batches.values()) if (batch['status'] === 'in_progress') this.#complete(batch);
+  }
+
+  async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, path: string): Promise<void> {
+    const parts = path.split('/').filter(Boolean); // v1, files|batches, id?, content?
+    if (req.method === 'POST' && path === '/v1/files') {
+      const { Readable } = await import('node:stream');
+      const form = await new Request('http://local/upload', {
+        method: 'POST', headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half',
+      } as RequestInit).formData();
+      const file = form.get('file') as File;
+      const id = `file-${this.#files.size + 1}`;
+      const text = await file.text();
+      this.#files.set(id, { text, filename: file.name, purpose: String(form.get('purpose')) });
+      return sendJson(res, 200, { id, object: 'file', bytes: Buffer.byteLength(text), created_at: 0, filename: file.name, purpose: String(form.get('purpose')), status: 'processed' });
+    }
+    if (req.method === 'GET' && parts[1] === 'files' && parts[3] === 'content') {
+      const file = this.#files.get(parts[2] ?? '');
+      if (file === undefined) return sendJson(res, 404, errorBody('no such file', 'invalid_request_error'));
+      res.writeHead(200, { 'content-type': 'application/jsonl' });
+      res.end(file.text);
+      return;
+    }
+    if (req.method === 'POST' && path === '/v1/batches') {
+      const body = (await readJson(req)) as { input_file_id?: string; endpoint?: string; completion_window?: string };
+      if (this.#files.get(body.input_file_id ?? '') === undefined) return sendJson(res, 400, errorBody('no such input file', 'invalid_request_error'));
+      this.created++;
+      const batch: Record<string, unknown> = {
+        id: `batch_${this.created}`, object: 'batch', endpoint: body.endpoint, input_file_id: body.input_file_id,
+        completion_window: body.completion_window, status: 'in_progress', output_file_id: null, error_file_id: null,
+        created_at: Math.floor(Date.now() / 1000), request_counts: { total: 0, completed: 0, failed: 0 },
+      };
+      this.#batches.set(batch['id'] as string, batch);
+      if (!this.#hold) this.#complete(batch);
+      return sendJson(res, 200, batch);
+    }
+    if (req.method === 'GET' && parts[1] === 'batches' && parts[2] !== undefined) {
+      const batch = this.#batches.get(parts[2]);
+      return batch === undefined ? sendJson(res, 404, errorBody('no such batch', 'invalid_request_error')) : sendJson(res, 200, batch);
+    }
+    return sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 'invalid_request_error'));
+  }
+
+  #complete(batch: Record<string, unknown>): void {
+    const input = this.#files.get(batch['input_file_id'] as string)?.text ?? '';
+    const out: string[] = [];
+    for (const line of input.split('\n')) {
+      if (line.trim() === '') continue;
+      const row = JSON.parse(line) as { custom_id: string; body: unknown };
+      const parsed = parseChatRequest(row.body);
+      if (!parsed.ok) {
+        out.push(JSON.stringify({ id: `r-${out.length}`, custom_id: row.custom_id, response: { status_code: 400, body: errorBody(parsed.issues.join('; '), 'invalid_request_error') }, error: null }));
+        continue;
+      }
+      const step = defaultStep(parsed.request, this.#perPrompt);
+      const text = step.kind === 'reply' ? step.text : '';
+      const promptTokens = approxTokens(parsed.request.messages.map((m) => m.content).join('\n'));
+      const body = completionBody({ model: this.#model, text, finishReason: 'stop', promptTokens, completionTokens: approxTokens(text) });
+      out.push(JSON.stringify({ id: `r-${out.length}`, custom_id: row.custom_id, response: { status_code: 200, body }, error: null }));
+    }
+    const id = `file-${this.#files.size + 1}`;
+    this.#files.set(id, { text: out.join('\n') + '\n', filename: 'output.jsonl', purpose: 'batch_output' });
+    batch['status'] = 'completed';
+    batch['output_file_id'] = id;
+    batch['request_counts'] = { total: out.length, completed: out.length, failed: 0 };
+  }
 }
 
 /** OpenAI-style enforcement: a minute's worth of requests and tokens, refilled continuously. */
