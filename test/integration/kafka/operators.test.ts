@@ -130,9 +130,11 @@ test('crash: kill -9 a generate process and the sink mid-run, restart them; ever
     assert.ok(all.length >= 600, `committed ${all.length}`);
     assert.equal(new Set(all).size, all.length, 'every example id exactly once');
     const dup = duplicateRequests(teacher);
-    // In flight at the kill: at most one polled batch of tasks of the killed generate member (16).
+    // In flight at the kill: at most one polled batch (16 records) of the killed generate member. The
+    // respond members were not killed, but a member starved of CPU past its 3 s session (a loaded
+    // machine) loses its partitions and the other member redoes its batch in flight: at most one batch.
     assert.ok(dup.generate <= 16, `generation requests asked twice: ${dup.generate}`);
-    assert.equal(dup.respond, 0, 'no response was asked for twice');
+    assert.ok(dup.respond <= 16, `response requests asked twice: ${dup.respond}`);
   } finally {
     await stopAll([planner, sink, ...generate, ...others, ...restarted]);
     await teacher.close();
