@@ -28,9 +28,14 @@ async function json<T>(args: string[]): Promise<T> {
 }
 
 test('a run grows the corpus; query answers while another run writes; a second run adds no duplicates', async () => {
+  // The teacher holds every request from index `gateAt` on until the test opens the gate: the second run
+  // is then certainly still running (blocked on its teacher) when a query sees what it has committed.
+  let gateAt = Number.POSITIVE_INFINITY;
+  let openGate = (): void => {};
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
   const teacher = await startScriptedTeacher({
-    script: async (ctx) => {
-      await new Promise((r) => setTimeout(r, 15));
+    script: async (ctx, i) => {
+      if (i >= gateAt) await gate;
       return ctx.fallback();
     },
   });
@@ -46,7 +51,8 @@ test('a run grows the corpus; query answers while another run writes; a second r
     const generated = await json<Array<{ n: number }>>(['query', "select count(*) as n from examples where generation_mode <> 'seed'", '--format', 'json', '--data-dir', dir]);
     assert.ok(generated[0]!.n > 0, 'the teacher generated instructions, not only re-answered seeds');
 
-    // A second run writes while we query.
+    // A second run writes while we query; after 40 more teacher calls it waits for the gate.
+    gateAt = teacher.count + 40;
     const main = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
     const child = spawn(process.execPath, [main, 'run', '--target', '200', '--quiet', ...base], {
       stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OPENAI_API_KEY: '' },
@@ -57,11 +63,15 @@ test('a run grows the corpus; query answers while another run writes; a second r
     let running = true;
     void exited.then(() => (running = false));
     let sawGrowthWhileRunning = false;
-    for (let i = 0; i < 400 && running && !sawGrowthWhileRunning; i++) {
-      const r = await lamini(['query', 'select instruction_source, count(*) as n from examples group by 1', '--format', 'json', '--data-dir', dir]);
-      assert.equal(r.code, 0, r.stderr);
-      const total = (JSON.parse(r.stdout) as Array<{ n: number }>).reduce((s, x) => s + x.n, 0);
-      if (total > n1[0]!.n && running) sawGrowthWhileRunning = true;
+    try {
+      for (let i = 0; i < 600 && running && !sawGrowthWhileRunning; i++) {
+        const r = await lamini(['query', 'select instruction_source, count(*) as n from examples group by 1', '--format', 'json', '--data-dir', dir]);
+        assert.equal(r.code, 0, r.stderr);
+        const total = (JSON.parse(r.stdout) as Array<{ n: number }>).reduce((s, x) => s + x.n, 0);
+        if (total > n1[0]!.n && running) sawGrowthWhileRunning = true;
+      }
+    } finally {
+      openGate();
     }
     assert.equal(await exited, 0, childErr);
     assert.ok(sawGrowthWhileRunning, 'a query saw rows committed by a run that was still writing');
