@@ -151,7 +151,8 @@ export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfi
     timeoutMs: t.timeoutMs,
     maxRetries: t.maxRetries,
     retryMaxElapsedMs: t.retryMaxElapsedMs,
-    concurrency: t.concurrency,
+    // `teacher.concurrency` is per stage (generate and respond each run that many calls); the chain caps both together.
+    concurrency: t.concurrency * 2,
     rpm: t.rpm,
     tpm: t.tpm,
     prices: priceTableFromConfig(t.prices),
