@@ -5,6 +5,7 @@
  */
 import { findErrorBy, NetworkError, TimeoutError } from '@platformatic/kafka';
 import { LaminiError, ErrorCodes, describeError } from '../../common/errors.ts';
+import { retry } from '../../common/retry.ts';
 
 /** True when a broker-side protocol error with this id (`OFFSET_OUT_OF_RANGE`, …) is anywhere in `error`. */
 export function hasKafkaError(error: unknown, apiId: string): boolean {
@@ -41,35 +42,34 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `fn` until it succeeds, retrying retriable errors with exponential backoff and full jitter
- * until `capMs` has passed or `signal` aborts. Other errors are thrown at once (as LaminiError).
+ * Runs `fn` until it succeeds, retrying retriable errors through the project's one retry helper
+ * (common/retry.ts: exponential backoff, full jitter) until `capMs` has passed or `signal` aborts.
+ * Other errors are thrown at once (as LaminiError).
  */
 export async function withRetry<T>(what: string, fn: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const deadline = Date.now() + options.capMs;
-  let delay = options.initialDelayMs ?? 100;
-  const maxDelay = options.maxDelayMs ?? 2000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isRetriable(error) || options.signal?.aborted || Date.now() + delay > deadline) {
-        throw toLaminiError(error, attempt > 1 ? `${what} (after ${attempt} attempts)` : what);
-      }
-    }
-    await sleep(Math.random() * delay, options.signal);
-    delay = Math.min(maxDelay, delay * 2);
+  let attempts = 0;
+  try {
+    return await retry(
+      async () => {
+        attempts++;
+        try {
+          return await fn();
+        } catch (error) {
+          throw toLaminiError(error, what);
+        }
+      },
+      {
+        maxRetries: Number.MAX_SAFE_INTEGER,
+        baseDelayMs: options.initialDelayMs ?? 100,
+        maxDelayMs: options.maxDelayMs ?? 2000,
+        maxElapsedMs: options.capMs,
+      },
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+  } catch (error) {
+    if (attempts <= 1 || !(error instanceof LaminiError)) throw error;
+    throw toLaminiError(error.cause ?? error, `${what} (after ${attempts} attempts)`);
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleepMs as sleep } from '../../common/retry.ts';
