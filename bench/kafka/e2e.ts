@@ -67,11 +67,7 @@ const teacherServer = await startScriptedTeacher({
     return { kind: 'reply', text: step.text.replace(/<example>(.*?)<\/example>/g, (_, t: string) => `<example>${unique(t, i++)}</example>`) };
   },
 });
-const registry = defaultRegistry();
-const codec: RecordCodec = {
-  encode: (type, record) => registry.encode(type, record as never),
-  decode: (type, bytes) => registry.decode(type, bytes),
-};
+const codec: RecordCodec = defaultRegistry();
 const seeds = (await loadSeedPool(mkdtempSync(join(tmpdir(), 'lamini-bench-seeds-')), { includeDefaults: true })).seeds;
 const topics = await loadTopics();
 const payload = Buffer.alloc(512, 0x61);

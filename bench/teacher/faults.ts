@@ -59,8 +59,8 @@ const chain = new TeacherChain(client, {
   baseURL: server.baseURL, budget: { concurrency: 32, rpm: 0, tpm: 0 }, cacheDir: teacherCacheDir(dataDir),
   retry: { maxRetries: 6, baseDelayMs: 50, maxDelayMs: 2_000, maxElapsedMs: 30_000 },
 });
-const registry = defaultRegistry();
-const codec: RecordCodec = { encode: (type, r) => registry.encode(type, r as never), decode: (type, b) => registry.decode(type, b) };
+
+const codec: RecordCodec = defaultRegistry();
 const pool = await loadSeedPool(undefined, { includeDefaults: true });
 const corpus = await openCorpus(dataDir);
 const store = withLedger(corpus, chain.ledger);

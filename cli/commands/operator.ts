@@ -40,11 +40,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${op}: ${line}\n`);
   };
-  const registry = defaultRegistry();
-  const codec: RecordCodec = {
-    encode: (type, record) => registry.encode(type, record as never),
-    decode: (type, bytes) => registry.decode(type, bytes),
-  };
+  const codec: RecordCodec = defaultRegistry();
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

@@ -48,11 +48,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const pool = await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds });
   for (const r of pool.rejected) display.log(`seed pool: ${r.file}: ${r.message} [${r.reason}]`);
   const topics = await loadTopics();
-  const registry = defaultRegistry();
-  const codec: RecordCodec = {
-    encode: (type, record) => registry.encode(type, record as never),
-    decode: (type, bytes) => registry.decode(type, bytes),
-  };
+  const codec: RecordCodec = defaultRegistry();
 
   const corpus = await openCorpus(config.dataDir);
   const stop = new AbortController();

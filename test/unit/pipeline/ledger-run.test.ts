@@ -17,8 +17,8 @@ import { TeacherChain } from '../../../teacher/chain.ts';
 import type { ChatRequest } from '../../../teacher/types.ts';
 import { TeacherDouble } from '../../helpers/teacher-double.ts';
 
-const registry = defaultRegistry();
-const codec: RecordCodec = { encode: (type, r) => registry.encode(type, r as never), decode: (type, b) => registry.decode(type, b) };
+
+const codec: RecordCodec = defaultRegistry();
 const h = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
 function script(request: ChatRequest): string {
   const last = request.messages.at(-1)!.content;

@@ -15,11 +15,7 @@ import type { RecordCodec } from '../../../streams/codec.ts';
 import type { ChatRequest } from '../../../teacher/types.ts';
 import { TeacherDouble } from '../../helpers/teacher-double.ts';
 
-const registry = defaultRegistry();
-const codec: RecordCodec = {
-  encode: (type, record) => registry.encode(type, record as never),
-  decode: (type, bytes) => registry.decode(type, bytes),
-};
+const codec: RecordCodec = defaultRegistry();
 
 const h = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
 
