@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { corpusDir, type Corpus, type Manifest } from '../corpus/index.ts';
+import { literal } from '../corpus/schema.ts';
 import type { CommittedInstruction } from '../operators/dedup/operator.ts';
 import type { PipelineStore, StoreProgress } from './run.ts';
 
@@ -29,24 +30,18 @@ export function corpusStore(corpus: Corpus): PipelineStore {
   };
 }
 
-/**
- * Kept instructions of committed examples, in commit order, with the task that made each. Reads the
- * shards `manifest` names without the corpus lock (an operator process beside the sink uses it too).
- */
-export async function committedInstructions(dataDir: string, manifest: Manifest): Promise<CommittedInstruction[]> {
+/** The quoted paths of a table's committed shards, for `read_parquet([...])`. */
+function shardList(dataDir: string, manifest: Manifest, table: 'examples' | 'dropped' | 'dead_letters'): string[] {
   const root = corpusDir(dataDir);
-  const files = manifest.tables.examples.shards.map((s) => join(root, s.file));
-  if (files.length === 0) return [];
+  return manifest.tables[table].shards.map((s) => literal(join(root, s.file)));
+}
+
+/** Runs one read over committed shards in a throwaway in-memory DuckDB (no corpus lock needed). */
+async function queryShards(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
-    const reader = await conn.runAndReadAll(
-      `SELECT instruction_id, instruction, task_number FROM read_parquet([${list}], filename = true) ORDER BY filename, task_number`,
-    );
-    return reader.getRowObjects().map((r) => ({
-      id: String(r.instruction_id), instruction: String(r.instruction), taskNumber: Number(r.task_number),
-    }));
+    return (await conn.runAndReadAll(sql)).getRowObjects();
   } finally {
     conn.closeSync();
     db.closeSync();
@@ -54,32 +49,37 @@ export async function committedInstructions(dataDir: string, manifest: Manifest)
 }
 
 /**
+ * Kept instructions of committed examples, in commit order, with the task that made each. Reads the
+ * shards `manifest` names without the corpus lock (an operator process beside the sink uses it too).
+ */
+export async function committedInstructions(dataDir: string, manifest: Manifest): Promise<CommittedInstruction[]> {
+  const files = shardList(dataDir, manifest, 'examples');
+  if (files.length === 0) return [];
+  const rows = await queryShards(
+    `SELECT instruction_id, instruction, task_number FROM read_parquet([${files.join(', ')}], filename = true) ORDER BY filename, task_number`,
+  );
+  return rows.map((r) => ({ id: String(r.instruction_id), instruction: String(r.instruction), taskNumber: Number(r.task_number) }));
+}
+
+/**
  * Terminal records (examples, drops, dead letters) already committed for each task above the watermark
  * that is not done: a sink resuming on a durable log counts them toward their tasks again.
  */
 export async function openTaskRecords(dataDir: string, manifest: Manifest): Promise<Map<number, number>> {
-  const root = corpusDir(dataDir);
   const done = new Set(manifest.progress.done_tasks_above);
   const parts: string[] = [];
   for (const table of ['examples', 'dropped', 'dead_letters'] as const) {
-    const files = manifest.tables[table].shards.map((s) => `'${join(root, s.file).replaceAll("'", "''")}'`);
+    const files = shardList(dataDir, manifest, table);
     if (files.length > 0) parts.push(`SELECT task_number FROM read_parquet([${files.join(', ')}])`);
   }
   const out = new Map<number, number>();
   if (parts.length === 0) return out;
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
-  try {
-    const reader = await conn.runAndReadAll(
-      `SELECT task_number, count(*) AS n FROM (${parts.join(' UNION ALL ')}) WHERE task_number > ${manifest.progress.task_watermark} GROUP BY 1`,
-    );
-    for (const r of reader.getRowObjects()) {
-      const k = Number(r.task_number);
-      if (!done.has(k)) out.set(k, Number(r.n));
-    }
-    return out;
-  } finally {
-    conn.closeSync();
-    db.closeSync();
+  const rows = await queryShards(
+    `SELECT task_number, count(*) AS n FROM (${parts.join(' UNION ALL ')}) WHERE task_number > ${manifest.progress.task_watermark} GROUP BY 1`,
+  );
+  for (const r of rows) {
+    const k = Number(r.task_number);
+    if (!done.has(k)) out.set(k, Number(r.n));
   }
+  return out;
 }

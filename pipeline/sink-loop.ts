@@ -43,7 +43,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
   const { transport, codec, buffer, store, signal, stats } = options;
   const name = options.topicName ?? ((n: string) => n);
   const now = options.now ?? Date.now;
-  const byTopic = new Map(Object.entries(TYPES).map(([t, type]) => [name(t), { type, plain: t }]));
+  const byTopic = new Map(Object.entries(TYPES).map(([t, type]) => [name(t), { type }]));
   const consumer = await transport.consumer({ group: SINK_ID, topics: [...byTopic.keys()] });
   for (const p of options.startAt ?? []) if (byTopic.has(p.topic)) consumer.seek(p);
   const counters = stats.for(SINK_ID);
@@ -51,8 +51,9 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
 
   const flush = async (): Promise<void> => {
     const batch = buffer.take();
-    await store.commit(batch, nextPositions(pending));
-    await consumer.commit(nextPositions(pending));
+    const positions = nextPositions(pending);
+    await store.commit(batch, positions);
+    await consumer.commit(positions);
     pending = [];
     options.onCommit?.(batch);
   };
