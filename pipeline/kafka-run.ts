@@ -12,9 +12,11 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../common/config.ts';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { KafkaTransport, type KafkaTransportOptions } from '../streams/kafka/index.ts';
-import { Topics } from '../streams/topics.ts';
+import { allTopics, Topics } from '../streams/topics.ts';
 import type { Consumer, ConsumerOptions, Producer, TopicSpec, Transport } from '../streams/transport.ts';
 import { runPipeline, type RunOptions, type RunSummary } from './run.ts';
+
+export { allTopics } from '../streams/topics.ts';
 
 export interface KafkaSettings {
   brokers: readonly string[];
@@ -49,10 +51,6 @@ export async function runKafka(options: KafkaRunOptions): Promise<RunSummary> {
 
 export function topicNamer(prefix = 'lamini.'): (name: string) => string {
   return (name) => `${prefix}${name}`;
-}
-
-export function allTopics(topicName: (name: string) => string, partitions: number): TopicSpec[] {
-  return Object.values(Topics).map((name) => ({ name: topicName(name), partitions }));
 }
 
 /** The Kafka transport with every consumer group named `<prefix><group>`. */

@@ -18,7 +18,7 @@ import type { RecordCodec } from '../streams/codec.ts';
 import { EmbeddedTransport } from '../streams/embedded.ts';
 import { runOperator } from '../streams/runner.ts';
 import { PipelineStats } from '../streams/stats.ts';
-import { Topics } from '../streams/topics.ts';
+import { allTopics, Topics } from '../streams/topics.ts';
 import type { TopicPosition, Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
 import type { RunProgress } from './progress.ts';
@@ -138,7 +138,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   }
   const planner = plannerFor(config, runSeed, options.seeds, options.topics);
 
-  await transport.createTopics(Object.values(Topics).map((name) => ({ name: topicName(name), partitions: wiring.partitions })));
+  await transport.createTopics(allTopics(topicName, wiring.partitions));
   const stats = new PipelineStats();
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });

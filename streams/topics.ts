@@ -1,3 +1,5 @@
+import type { TopicSpec } from './transport.ts';
+
 /** Topic names of DESIGN.md. On Kafka each is prefixed `lamini.`. */
 export const Topics = {
   seeds: 'seeds',
@@ -13,4 +15,9 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 export function kafkaTopicName(name: TopicName, prefix = 'lamini.'): string {
   return `${prefix}${name}`;
+}
+
+/** Every topic of the pipeline, named as the transport knows it, with `partitions` each. */
+export function allTopics(topicName: (name: string) => string, partitions: number): TopicSpec[] {
+  return Object.values(Topics).map((name) => ({ name: topicName(name), partitions }));
 }
