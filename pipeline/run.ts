@@ -119,13 +119,15 @@ export async function resumeOpenTasks(buffer: SinkBuffer, store: PipelineStore):
 }
 
 export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
-  return runPipeline(options, {
-    transport: options.transport ?? new EmbeddedTransport({ capacity: options.config.run.channelCapacity }),
-    topicName: (name) => name, partitions: 1, sinkStart: [], firstTask: 0,
-  });
+  const transport = options.transport ?? new EmbeddedTransport({ capacity: options.config.run.channelCapacity });
+  try {
+    return await runPipeline(options, { transport, topicName: (name) => name, partitions: 1, sinkStart: [], firstTask: 0 });
+  } finally {
+    await transport.close();
+  }
 }
 
-/** The planner in this process; operators and sink as loops over `wiring.transport`. */
+/** The planner in this process; operators and sink as loops over `wiring.transport` (the caller closes it). */
 export async function runPipeline(options: RunOptions, wiring: PipelineWiring): Promise<RunSummary> {
   const { config, store, teacher, codec, target } = options;
   const { transport, topicName } = wiring;
@@ -249,7 +251,6 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   if (options.signal?.aborted) stoppedBy = 'interrupted';
   operatorsStop.abort();
   await Promise.allSettled(loops);
-  await transport.close();
   if (failure !== undefined) throw failure;
   progress.now = now();
   progress.pending = 0;
