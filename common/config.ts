@@ -99,7 +99,7 @@ export interface Config {
   teacher: TeacherConfig;
   generation: GenerationConfig;
   sink: { maxRows: number; maxAgeMs: number };
-  run: { stallTimeoutMs: number; progressIntervalMs: number; channelCapacity: number };
+  run: { stallTimeoutMs: number; progressIntervalMs: number; channelCapacity: number; maxTasksInFlight: number };
   dedup: DedupConfig;
 }
 
@@ -155,7 +155,7 @@ export function defaultConfig(): Config {
       filters: { minWords: 0, maxWords: 0, blocklist: [], textOnly: false, printableOnly: false },
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
-    run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256 },
+    run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256, maxTasksInFlight: 0 },
     dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'fast' },
   };
 }
@@ -212,6 +212,7 @@ const SHAPES: Record<string, Shape> = {
   'run.stallTimeoutMs': 'int',
   'run.progressIntervalMs': 'int',
   'run.channelCapacity': 'int',
+  'run.maxTasksInFlight': 'int',
   'dedup.mode': ['minhash', 'exact'],
   'dedup.threshold': 'number',
   'dedup.permutations': 'int',

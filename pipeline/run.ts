@@ -23,6 +23,7 @@ import type { TopicPosition, Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
 import type { RunProgress } from './progress.ts';
 import { costLimitReached, type CostLimit } from './cost-limit.ts';
+import { askedBy, defaultPlanWindow, PlanWindow } from './plan-window.ts';
 import { runSinkLoop } from './sink-loop.ts';
 
 export interface StoreProgress {
@@ -161,12 +162,22 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   let lastGrowth = now();
   let draining = false;
   let seenExamples = 0;
-  const inFlight = new Set<number>();
-  const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k) => {
-    if (inFlight.delete(k)) progress.tasksDone++;
+  /** Tasks planned by this run and not finished, with the instructions each asked for. */
+  const inFlight = new Map<number, number>();
+  const finished = { records: 0, asked: 0 };
+  const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k, records) => {
+    const asked = inFlight.get(k);
+    if (asked === undefined) return;
+    inFlight.delete(k);
+    progress.tasksDone++;
+    finished.records += records;
+    finished.asked += asked;
   });
   if (wiring.sinkStart.length > 0) await resumeOpenTasks(buffer, store);
+  /** Examples taken from the buffer by a commit that has not finished: neither pending nor committed. */
+  let committing = 0;
   const onCommit = (batch: SinkBatch): void => {
+    committing -= batch.examples.length;
     progress.committed += batch.examples.length;
     progress.corpusExamples += batch.examples.length;
     progress.dropped += batch.dropped.length;
@@ -188,7 +199,12 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     runSinkLoop({
       transport, codec, stats, buffer, signal: operatorsStop.signal, now, onCommit, topicName, startAt: wiring.sinkStart,
       flushWhen: () => draining && buffer.openTasks === 0 && buffer.hasCompleteTasks,
-      store: { commit: (batch, positions) => store.commit(batch, positions, runSeed) },
+      store: {
+        commit: (batch, positions) => {
+          committing += batch.examples.length;
+          return store.commit(batch, positions, runSeed);
+        },
+      },
     }),
   ];
   const failed = Promise.all(loops).then(() => undefined);
@@ -201,9 +217,15 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   let stoppedBy: RunSummary['stoppedBy'] = 'target';
   const producer = transport.producer();
   const done = new Set(start.doneTasksAbove);
-  const maxInFlight = Math.max(2, t.concurrency * 2);
+  const window = new PlanWindow({
+    window: config.run.maxTasksInFlight > 0
+      ? config.run.maxTasksInFlight
+      : defaultPlanWindow(t.concurrency, wiring.instances ?? 1, transport.kind),
+    start: Math.max(2, t.concurrency * 2),
+    target,
+  });
   let k = Math.max(start.taskWatermark + 1, wiring.firstTask);
-  const made = (): number => progress.committed + buffer.exampleRows;
+  const made = (): number => progress.committed + committing + buffer.exampleRows;
   const tick = async (ms: number): Promise<void> => {
     await new Promise((r) => setTimeout(r, ms));
     progress.now = now();
@@ -222,11 +244,17 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
       stoppedBy = 'stalled';
       break;
     }
-    if (inFlight.size >= maxInFlight) {
+    let unseenAsked = 0;
+    for (const [j, asked] of inFlight) if (!buffer.hasSeen(j)) unseenAsked += asked;
+    const room = window.allows({
+      inFlight: inFlight.size, made: made(), openRecordsDue: buffer.openTaskRecordsDue, unseenAsked,
+      finishedTasks: progress.tasksDone, finishedRecords: finished.records, finishedAsked: finished.asked,
+    });
+    if (!room) {
       await tick(50);
       continue;
     }
-    if (options.costLimit !== undefined && costLimitReached(options.costLimit, progress.tasksDone, inFlight)) {
+    if (options.costLimit !== undefined && costLimitReached(options.costLimit, progress.tasksDone, inFlight.keys())) {
       stoppedBy = 'max_cost';
       log(`stopping: this run's spend $${options.costLimit.spentUsd().toFixed(4)} is near --max-cost $${options.costLimit.limitUsd}`);
       break;
@@ -235,7 +263,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     const task = planner.task(k);
     await producer.send(topicName(Topics.tasks), [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
     planned.add(k);
-    inFlight.add(k);
+    inFlight.set(k, askedBy(task));
     progress.tasksPlanned++;
     k++;
   }

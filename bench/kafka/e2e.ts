@@ -5,6 +5,10 @@
  * Prints one JSON line; the ratio e2e / raw is the figure that matters.
  *
  *   node bench/kafka/e2e.ts [--examples 2000] [--iterations 3] [--partitions 4] [--instances 2] [--messages 50000]
+ *                           [--windows 0,32]
+ *
+ * --windows: planning windows (`run.maxTasksInFlight`, 0 = the default) to run side by side in every
+ * iteration; the first one is the headline figure. `overshoot` is examples committed past the target.
  *
  * Broker: LAMINI_KAFKA_BROKERS, else the test broker from infra/kafka (started if needed).
  */
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
     messages: { type: 'string', default: '50000' },
+    windows: { type: 'string', default: '0' },
   },
 });
 const EXAMPLES = Number(values.examples);
@@ -42,6 +47,7 @@ const PARTITIONS = Number(values.partitions);
 const INSTANCES = Number(values.instances);
 const CONCURRENCY = Number(values.concurrency);
 const MESSAGES = Number(values.messages);
+const WINDOWS = values.windows.split(',').map(Number);
 
 const brokers = await kafkaBrokers();
 const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: brokers });
@@ -96,12 +102,15 @@ async function rawProduceConsume(): Promise<{ produce: number; consume: number }
 }
 
 /** Whole run (topic setup and group joins included), and steady state: from the first commit to the end. */
-async function endToEnd(): Promise<{ examples_per_s: number; steady_examples_per_s: number; committed: number; seconds: number; dropped: number }> {
+interface EndToEnd { window: number; examples_per_s: number; steady_examples_per_s: number; committed: number; overshoot: number; seconds: number; dropped: number }
+
+async function endToEnd(window: number): Promise<EndToEnd> {
   const dir = mkdtempSync(join(tmpdir(), 'lamini-bench-e2e-'));
   const config = defaultConfig();
   config.dataDir = dir;
   config.teacher = { ...config.teacher, baseUrl: teacherServer.baseURL, model: 'scripted', concurrency: CONCURRENCY };
   config.sink = { maxRows: 5000, maxAgeMs: 1000 };
+  config.run = { ...config.run, maxTasksInFlight: window };
   const teacher = await createTeacher(teacherConfigFromAppConfig(config.teacher));
   const corpus = await openCorpus(dir);
   try {
@@ -117,7 +126,10 @@ async function endToEnd(): Promise<{ examples_per_s: number; steady_examples_per
     const end = performance.now();
     const seconds = (end - t0) / 1000;
     const steady = first === undefined ? 0 : (summary.committed - first.committed) / ((end - first.at) / 1000);
-    return { examples_per_s: Math.round(summary.committed / seconds), steady_examples_per_s: Math.round(steady), committed: summary.committed, seconds: Math.round(seconds * 10) / 10, dropped: summary.dropped };
+    return {
+      window, examples_per_s: Math.round(summary.committed / seconds), steady_examples_per_s: Math.round(steady),
+      committed: summary.committed, overshoot: summary.committed - EXAMPLES, seconds: Math.round(seconds * 10) / 10, dropped: summary.dropped,
+    };
   } finally {
     await corpus.close();
     await teacher.close();
@@ -128,15 +140,13 @@ async function endToEnd(): Promise<{ examples_per_s: number; steady_examples_per
 const loadBefore = loadavg()[0];
 await rawProduceConsume(); // warm-up, not counted
 const raw: Array<{ produce: number; consume: number }> = [];
-const e2e: Array<Awaited<ReturnType<typeof endToEnd>>> = [];
+const e2e: EndToEnd[] = [];
 for (let i = 0; i < ITERATIONS; i++) {
-  if (i % 2 === 0) {
-    raw.push(await rawProduceConsume());
-    e2e.push(await endToEnd());
-  } else {
-    e2e.push(await endToEnd());
-    raw.push(await rawProduceConsume());
-  }
+  // Alternate the order so neither side always runs on a warmer (or busier) machine.
+  const windows = i % 2 === 0 ? WINDOWS : [...WINDOWS].reverse();
+  if (i % 2 === 0) raw.push(await rawProduceConsume());
+  for (const w of windows) e2e.push(await endToEnd(w));
+  if (i % 2 === 1) raw.push(await rawProduceConsume());
 }
 await admin.close();
 await teacherServer.close();
@@ -146,7 +156,8 @@ let commit = 'unknown';
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 } catch {}
-const e2eMedian = median(e2e.map((r) => r.examples_per_s));
+const headline = e2e.filter((r) => r.window === WINDOWS[0]);
+const e2eMedian = median(headline.map((r) => r.examples_per_s));
 const produceMedian = median(raw.map((r) => r.produce));
 const consumeMedian = median(raw.map((r) => r.consume));
 console.log(JSON.stringify({
@@ -156,7 +167,13 @@ console.log(JSON.stringify({
   params: { examples: EXAMPLES, partitions: PARTITIONS, instances: INSTANCES, teacher_concurrency: CONCURRENCY, teacher: 'scripted, zero latency, HTTP on loopback', raw_messages: MESSAGES, raw_value_bytes: 512 },
   iterations: ITERATIONS,
   e2e_examples_per_s: e2eMedian,
-  e2e_steady_examples_per_s: median(e2e.map((r) => r.steady_examples_per_s)),
+  e2e_window: WINDOWS[0],
+  e2e_steady_examples_per_s: median(headline.map((r) => r.steady_examples_per_s)),
+  e2e_overshoot: median(headline.map((r) => r.overshoot)),
+  by_window: WINDOWS.map((w) => {
+    const runs = e2e.filter((r) => r.window === w);
+    return { window: w, examples_per_s: median(runs.map((r) => r.examples_per_s)), steady_examples_per_s: median(runs.map((r) => r.steady_examples_per_s)), overshoot: median(runs.map((r) => r.overshoot)) };
+  }),
   raw_produce_msgs_per_s: produceMedian,
   raw_consume_msgs_per_s: consumeMedian,
   ratio_e2e_to_raw_produce: Math.round((e2eMedian / produceMedian) * 10_000) / 10_000,

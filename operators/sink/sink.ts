@@ -40,14 +40,14 @@ export class SinkBuffer {
   /** Terminal records of open tasks committed before a restart (a durable log resumes after them). */
   readonly #resumed = new Map<number, number>();
 
-  /** `committedExampleIds`: ids already in the corpus (the sink adds to this set as it commits). */
-  readonly #onTaskComplete: (task: number) => void;
+  readonly #onTaskComplete: (task: number, records: number) => void;
 
   /**
    * `committedExampleIds`: ids already in the corpus (the sink adds to this set as it commits).
-   * `onTaskComplete`: told when a task's last terminal record arrives, before it is committed.
+   * `onTaskComplete`: told when a task's last terminal record arrives (with how many it had), before it
+   * is committed.
    */
-  constructor(options: SinkOptions, committedExampleIds: Set<string>, onTaskComplete: (task: number) => void = () => {}) {
+  constructor(options: SinkOptions, committedExampleIds: Set<string>, onTaskComplete: (task: number, records: number) => void = () => {}) {
     this.#options = options;
     this.#committed = committedExampleIds;
     this.#onTaskComplete = onTaskComplete;
@@ -72,6 +72,18 @@ export class SinkBuffer {
     let open = 0;
     for (const t of this.#tasks.values()) if (t.seen < t.expected) open++;
     return open;
+  }
+
+  /** Whether some terminal record of `task` arrived and the task was not committed as done yet. */
+  hasSeen(task: number): boolean {
+    return this.#tasks.has(task) || this.#resumed.has(task);
+  }
+
+  /** Terminal records still to come for the tasks seen but not complete. */
+  get openTaskRecordsDue(): number {
+    let due = 0;
+    for (const t of this.#tasks.values()) if (t.seen < t.expected) due += t.expected - t.seen;
+    return due;
   }
 
   addExample(e: Example, at: number): void {
@@ -136,7 +148,7 @@ export class SinkBuffer {
     t.seen++;
     t.expected = Math.max(t.expected, expected);
     this.#tasks.set(task, t);
-    if (t.seen === t.expected) this.#onTaskComplete(task);
+    if (t.seen === t.expected) this.#onTaskComplete(task, t.expected);
   }
 
   #completeTasks(): number[] {

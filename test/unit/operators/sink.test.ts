@@ -57,3 +57,18 @@ test('a shard is due by rows or by age', () => {
   assert.equal(b.rows, 0);
   assert.equal(b.due(5000), false);
 });
+
+test('open tasks report the records they still owe; a finished task reports how many it had', () => {
+  const completed: Array<[number, number]> = [];
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set(), (k, records) => completed.push([k, records]));
+  b.addExample(ex('a', 1, 3), 0);
+  b.addExample(ex('b', 2, 4), 0);
+  b.addDropped(drop('c', 2, 4), 0);
+  assert.equal(b.openTasks, 2);
+  assert.equal(b.openTaskRecordsDue, 2 + 2);
+  b.addExample(ex('d', 1, 3), 0);
+  b.addDeadLetter(dead('e', 1, 3), 0);
+  assert.deepEqual(completed, [[1, 3]]);
+  assert.equal(b.openTasks, 1);
+  assert.equal(b.openTaskRecordsDue, 2);
+});
