@@ -15,7 +15,7 @@ Commands:
   run                 generate, dedup and answer instructions until --target examples are committed
   seed import FILE    add seed instructions from JSONL, JSON, CSV or Parquet
   query "SQL"         read-only SQL over the corpus (views: examples, dead_letters, dropped, teacher_requests, results)
-  stats               counts by source and mode, drops, dead letters, tokens, cost
+  stats               counts by source and mode, drops, dead letters, tokens, cost; lag per operator
   teacher serve       serve the local teacher model on an OpenAI-compatible endpoint
   dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
   operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
@@ -105,7 +105,7 @@ Options:
 
 ${COMMON}`,
 
-  stats: `Usage: lamini stats [--json]
+  stats: `Usage: lamini stats [--json] [--transport kafka --brokers HOST:PORT] [--timeout SECONDS]
 
 Counts by instruction_source and generation_mode, drops by reason (dedup, echoes, repeats, filters), dead
 letters by operator and reason, tokens and cost, shards and the task watermark; diversity per
@@ -113,8 +113,18 @@ instruction_source beside the LaMini-LM paper's Table 1: pairs, distinct instruc
 response length (whitespace words: mean, p50, p90; p99 and max in --json), MATTR (window 50) of instructions
 and responses, and the most frequent leading words.
 
+Lag per operator: with the kafka transport, each operator's consumer group (<prefix>generate, dedup,
+respond, sink) on each input topic: committed offsets and log-end offsets summed over partitions, the lag
+(end - committed; a partition with no commit counts from its log start), the group's state and members.
+Read through the admin API: it never joins a group, so it is safe while a pipeline runs. With the embedded
+transport the queues live inside "lamini run", whose progress line shows what each operator has queued.
+
 Options:
-  --json                machine-readable output
+  --json                machine-readable output (the lag is under "lag")
+  --transport NAME      embedded (default) or kafka (config "transport", env LAMINI_TRANSPORT)
+  --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers");
+                        topics and groups take kafka.topicPrefix from the config, as "lamini run" does
+  --timeout SECONDS     how long to keep trying a broker that does not answer (default 10)
 
 ${COMMON}`,
 

@@ -18,5 +18,5 @@ export {
 export { TABLES, QUERY_TABLES, WRITTEN_TABLES, schemaFingerprint, type Column, type TableName, type TableSpec } from './schema.ts';
 export { runQuery, type QueryOptions } from './query.ts';
 export { type OutputFormat } from './format.ts';
-export { corpusStats, formatStats, type CorpusStats } from './stats.ts';
+export { corpusStats, formatStats, formatLag, EMBEDDED_LAG_NOTE, type CorpusStats, type LagStats } from './stats.ts';
 export { diversityStats, formatDiversity, Mattr, Vocabulary, PAPER_TABLE1, MATTR_WINDOW, type DiversityStats, type GroupFigures, type LengthFigures, type PaperRow } from './diversity.ts';

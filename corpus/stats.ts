@@ -3,6 +3,7 @@
  * manifest; breakdowns from DuckDB over the same files. Plain JSON throughout.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { GroupLag } from '../streams/kafka/lag.ts';
 import { diversityStats, formatDiversity, type DiversityStats } from './diversity.ts';
 import { QUERY_TABLES, type TableName } from './schema.ts';
 import { openReadOnly } from './views.ts';
@@ -139,6 +140,32 @@ export function formatStats(stats: CorpusStats): string {
   lines.push(...section('by status', t.by_status, t.requests));
   for (const [table, s] of Object.entries(stats.shards)) {
     lines.push(`shards ${table}: ${s.shards} files, ${s.rows} rows, ${formatBytes(s.bytes)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Lag per operator, beside the corpus stats: read from Kafka, or where the embedded transport shows it. */
+export type LagStats =
+  | { transport: 'kafka'; brokers: readonly string[]; operators: Array<GroupLag & { operator: string }> }
+  | { transport: 'embedded'; note: string };
+
+export const EMBEDDED_LAG_NOTE =
+  'lag per operator: the embedded transport queues inside "lamini run"; its progress line shows what each operator has queued';
+
+export function formatLag(lag: LagStats): string {
+  if (lag.transport === 'embedded') return `${lag.note}\n`;
+  const lines = [`lag per operator (kafka ${lag.brokers.join(',')}): committed and log-end offsets summed over partitions`];
+  const opW = Math.max(...lag.operators.map((o) => o.operator.length));
+  const groupW = Math.max(...lag.operators.map((o) => o.group.length));
+  const topicW = Math.max(...lag.operators.flatMap((o) => o.topics.map((t) => t.topic.length)));
+  for (const o of lag.operators) {
+    const members = `${o.members} member${o.members === 1 ? '' : 's'}`;
+    lines.push(`  ${o.operator.padEnd(opW)}  group ${o.group.padEnd(groupW)}  ${o.state}, ${members}  lag ${o.lag}`);
+    for (const t of o.topics) {
+      lines.push(t.partitions === 0
+        ? `    ${t.topic.padEnd(topicW)}  no such topic yet`
+        : `    ${t.topic.padEnd(topicW)}  ${t.partitions} partitions  committed ${t.committedPartitions === 0 ? 'none' : t.committed}  end ${t.end}  lag ${t.lag}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

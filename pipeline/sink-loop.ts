@@ -10,7 +10,7 @@ import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { deadLetterRecord } from '../streams/dead-letter.ts';
 import type { PipelineStats } from '../streams/stats.ts';
-import { Topics } from '../streams/topics.ts';
+import { Topics, type TopicName } from '../streams/topics.ts';
 import { nextPositions, type ConsumedMessage, type TopicPosition, type Transport } from '../streams/transport.ts';
 
 export interface CommitSink {
@@ -38,6 +38,16 @@ const TYPES: Record<string, RecordType> = {
   [Topics.dropped]: 'Dropped',
   [Topics.dlq]: 'DeadLetter',
 };
+
+/** The topics the sink reads. */
+export const SINK_INPUTS = Object.keys(TYPES) as readonly TopicName[];
+
+/**
+ * Reason of a record in the dead-letter topic that the sink cannot read. The sink stores it as a dead
+ * letter of its own in the corpus (never back into the topic, which would loop), apart from the
+ * `decode_failed` of the other topics so that `lamini dlq replay --reason decode_failed` leaves it alone.
+ */
+export const DLQ_DECODE_FAILED = 'dlq_decode_failed';
 
 export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
   const { transport, codec, buffer, store, signal, stats } = options;
@@ -70,9 +80,10 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
       else buffer.addDeadLetter(record as DeadLetter, at);
       counters.forwarded++;
     } catch (error) {
+      const reason = t?.type === 'DeadLetter' ? DLQ_DECODE_FAILED : 'decode_failed';
       counters.dead++;
-      stats.reason(SINK_ID, 'decode_failed');
-      const draft = { reason: 'decode_failed', message: describeError(error), payload: m.value, taskNumber: -1, taskOutputs: 0 };
+      stats.reason(SINK_ID, reason);
+      const draft = { reason, message: describeError(error), payload: m.value, taskNumber: -1, taskOutputs: 0 };
       buffer.addDeadLetter(deadLetterRecord(SINK_ID, draft, m, at), at);
     }
   };

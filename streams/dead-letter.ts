@@ -8,9 +8,13 @@ const encoder = new TextEncoder();
 
 export function deadLetterRecord(operator: string, draft: DeadLetterDraft, source: ConsumedMessage, now: number): DeadLetter {
   const payload = typeof draft.payload === 'string' ? encoder.encode(draft.payload) : draft.payload;
-  // Content-based id: the same failure of the same input, replayed, is the same dead letter.
-  const id = createHash('sha256').update(operator).update('\0').update(draft.reason).update('\0')
-    .update(String(draft.taskNumber)).update('\0').update(payload).digest('hex').slice(0, 32);
+  // Content-based id: the same failure of the same input, replayed, is the same dead letter. A record
+  // of no task (bytes that could not be decoded) is told apart by its source position instead: the
+  // same poison bytes written twice are two dead letters, and a redelivered message is still one.
+  const hash = createHash('sha256').update(operator).update('\0').update(draft.reason).update('\0')
+    .update(String(draft.taskNumber)).update('\0').update(payload);
+  if (draft.taskNumber < 0) hash.update('\0').update(`${source.topic}\0${source.partition}\0${source.offset}`);
+  const id = hash.digest('hex').slice(0, 32);
   return {
     id,
     operator,

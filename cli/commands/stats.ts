@@ -1,16 +1,26 @@
-import { corpusStats, formatStats } from '../../corpus/index.ts';
-import { parse } from '../args.ts';
+import { corpusStats, EMBEDDED_LAG_NOTE, formatLag, formatStats, type LagStats } from '../../corpus/index.ts';
+import { operatorLag } from '../../pipeline/kafka-lag.ts';
+import { kafkaSettings } from '../../pipeline/kafka-run.ts';
+import { intOption, parse, stringOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 
 export async function statsCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' } }, 'stats');
+  const { values } = parse(argv, {
+    json: { type: 'boolean' }, transport: { type: 'string' }, brokers: { type: 'string' }, timeout: { type: 'string' },
+  }, 'stats');
   if (values.help === true) {
     process.stdout.write(`${HELP.stats}\n`);
     return 0;
   }
-  const config = configFrom(values);
+  const config = configFrom(values, { transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers') });
+  const timeoutMs = (intOption(values, 'timeout', 1) ?? 10) * 1000;
+  // Brokers are checked before the corpus is read, so a usage mistake is reported at once.
+  const kafka = config.transport === 'kafka' ? kafkaSettings(config) : undefined;
   const stats = await corpusStats(config.dataDir);
-  process.stdout.write(values.json === true ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+  const lag: LagStats = kafka === undefined ? { transport: 'embedded', note: EMBEDDED_LAG_NOTE } : await operatorLag(kafka, timeoutMs);
+  process.stdout.write(values.json === true
+    ? `${JSON.stringify({ ...stats, lag }, null, 2)}\n`
+    : `${formatStats(stats)}${formatLag(lag)}`);
   return 0;
 }

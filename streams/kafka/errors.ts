@@ -28,9 +28,21 @@ export function toLaminiError(error: unknown, what: string): LaminiError {
   const retriable = isRetriable(error);
   return new LaminiError(
     retriable ? ErrorCodes.TRANSPORT_UNAVAILABLE : ErrorCodes.TRANSPORT_FAILED,
-    `kafka: ${what} failed: ${describeError(error)}`,
+    `kafka: ${what} failed: ${describeKafkaError(error)}`,
     { retriable, cause: error },
   );
+}
+
+/** The client wraps the cause in "Listing topics failed.": name the broker and the cause of a refused connection. */
+function describeKafkaError(error: unknown): string {
+  const network = error instanceof Error ? findErrorBy(error, 'code', NetworkError.code) : null;
+  if (network === null) {
+    // MultipleErrors ("Listing topics failed.") says what failed; its first error says why.
+    const first = (error as { errors?: unknown[] } | null)?.errors?.[0];
+    return first instanceof Error ? `${describeError(error).replace(/\.$/, '')}: ${describeKafkaError(first)}` : describeError(error);
+  }
+  const cause = network.cause instanceof Error ? ` (${network.cause.message})` : '';
+  return `${network.message.replace(/\.$/, '')}${cause}`;
 }
 
 export interface RetryOptions {

@@ -29,14 +29,7 @@ export class KafkaTransport implements Transport {
     if (config.brokers.length === 0) throw new LaminiError(ErrorCodes.CONFIG_INVALID, 'kafka: no brokers given');
     this.options = resolveKafkaOptions(config);
     this.#defaultPartitions = config.defaultPartitions ?? 1;
-    this.#admin = new Admin({
-      clientId: `${this.options.clientId}-admin`,
-      bootstrapBrokers: [...this.options.brokers],
-      connectTimeout: this.options.connectTimeoutMs,
-      timeout: this.options.requestTimeoutMs,
-      retries: 3,
-      retryDelay: 250,
-    });
+    this.#admin = createAdmin(this.options);
   }
 
   /** Creates the topics that do not exist; existing ones are left as they are (partitions included). */
@@ -131,4 +124,16 @@ export class KafkaTransport implements Transport {
   #assertOpen(): void {
     if (this.#closed) throw new LaminiError(ErrorCodes.TRANSPORT_CLOSED, 'the Kafka transport is closed');
   }
+}
+
+/** An admin client with the transport's client id, brokers and timeouts (topics, offsets, groups). */
+export function createAdmin(options: ResolvedKafkaOptions): Admin {
+  return new Admin({
+    clientId: `${options.clientId}-admin`,
+    bootstrapBrokers: [...options.brokers],
+    connectTimeout: options.connectTimeoutMs,
+    timeout: options.requestTimeoutMs,
+    retries: 3,
+    retryDelay: 250,
+  });
 }
