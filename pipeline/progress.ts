@@ -15,6 +15,8 @@ export interface RunProgress {
   costUsd: number;
   promptTokens: number;
   completionTokens: number;
+  /** Messages each operator's group has not committed yet, by operator id (embedded transport only). */
+  queues?: Record<string, number>;
 }
 
 /** Examples made per minute, committed or pending. */
@@ -34,5 +36,11 @@ export function progressLine(p: RunProgress, target: number): string {
   const pending = p.pending > 0 ? ` +${p.pending} pending` : '';
   return `committed ${p.committed}/${target}${pending} (corpus ${p.corpusExamples}) · ${ratePerMinute(p).toFixed(1)}/min · ` +
     `tasks ${p.tasksDone}/${p.tasksPlanned} · dropped ${p.dropped} · dead letters ${p.deadLetters} · ` +
-    `spend $${p.costUsd.toFixed(4)} ($${spendPerMinute(p).toFixed(4)}/min) · ${secs}s`;
+    `spend $${p.costUsd.toFixed(4)} ($${spendPerMinute(p).toFixed(4)}/min) · ${secs}s${queuesPart(p.queues)}`;
+}
+
+/** ` · queued generate 3 dedup 0 …`: what waits in front of each operator (a slow teacher shows here). */
+function queuesPart(queues: Record<string, number> | undefined): string {
+  if (queues === undefined) return '';
+  return ` · queued ${Object.entries(queues).map(([op, n]) => `${op} ${n}`).join(' ')}`;
 }

@@ -11,7 +11,7 @@ import { createGenerateOperator } from '../operators/generate/operator.ts';
 import { createDedupOperator, restoreDedupState, type CommittedInstruction } from '../operators/dedup/operator.ts';
 import { createDedupIndex } from '../operators/dedup/index.ts';
 import { createRespondOperator } from '../operators/respond/operator.ts';
-import { SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
+import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { Operator } from '../operators/types.ts';
 import type { Seed } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
@@ -190,6 +190,8 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     for (const k of batch.doneTasks) planned.delete(k);
   };
 
+  const groups = [...operators.map((op) => op.descriptor.id), SINK_ID];
+  const queueDepth = transport.queueDepth?.bind(transport);
   const members = operators.flatMap((op) => Array.from({ length: op.descriptor.state === 'ordered' ? 1 : Math.max(1, wiring.instances ?? 1) }, () => op));
   const loops = [
     ...members.map((op) => runOperator(op, {
@@ -231,6 +233,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     progress.now = now();
     progress.pending = buffer.exampleRows;
     if (options.costLimit !== undefined) progress.costUsd = options.costLimit.spentUsd();
+    if (queueDepth !== undefined) progress.queues = Object.fromEntries(groups.map((g) => [g, queueDepth(g)]));
     if (made() > seenExamples) {
       seenExamples = made();
       lastGrowth = now();

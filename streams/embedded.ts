@@ -93,6 +93,18 @@ export class EmbeddedTransport implements Transport {
     this.wakeup.notify();
   }
 
+  queueDepth(group: string): number {
+    const state = this.#groups.get(group);
+    if (state === undefined) return 0;
+    let depth = 0;
+    for (const topic of state.topics) {
+      this.partitions(topic).forEach((log, p) => {
+        depth += Math.max(0, log.base + log.entries.length - (state.committed.get(tp(topic, p)) ?? 0));
+      });
+    }
+    return depth;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

@@ -67,6 +67,11 @@ export interface Transport {
   createTopics(specs: readonly TopicSpec[]): Promise<void>;
   producer(): Producer;
   consumer(options: ConsumerOptions): Promise<Consumer>;
+  /**
+   * Messages in `group`'s topics that it has not committed, where that is free to know (the embedded
+   * transport's in-memory queues). Kafka's is read through the admin API (streams/kafka/lag.ts).
+   */
+  queueDepth?(group: string): number;
   close(): Promise<void>;
 }
 
