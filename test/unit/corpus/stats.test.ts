@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { corpusStats, formatStats, openCorpus } from '../../../corpus/index.ts';
+import { corpusStats, EMBEDDED_LAG_NOTE, formatLag, formatStats, openCorpus } from '../../../corpus/index.ts';
 import { deadLetter, dropped, example, tempDataDir } from './fixtures.ts';
 
 test('stats count by source, mode, drop reason and dead-letter operator/reason, from one manifest', async (t) => {
@@ -52,4 +52,26 @@ test('stats of an empty data dir are zeros, not an error', async (t) => {
   assert.equal(stats.task_watermark, -1);
   assert.deepEqual(stats.examples.by_instruction_source, {});
   assert.match(formatStats(stats), /examples: 0/);
+});
+
+test('lag per operator: one line per group with state, members and lag, one per input topic', () => {
+  const topic = (name: string, partitions: number, committed: number, end: number, withCommit = partitions) =>
+    ({ topic: name, partitions, committed, committedPartitions: withCommit, end, lag: end - committed });
+  const text = formatLag({
+    transport: 'kafka', brokers: ['127.0.0.1:9092'], operators: [
+      { operator: 'generate', group: 'lamini.generate', state: 'Stable', members: 2, lag: 12, topics: [topic('lamini.tasks', 4, 88, 100)] },
+      { operator: 'sink', group: 'lamini.sink', state: 'Empty', members: 1, lag: 5, topics: [
+        topic('lamini.examples', 4, 0, 5, 0), { ...topic('lamini.dlq', 0, 0, 0), committedPartitions: 0 },
+      ] },
+    ],
+  });
+  assert.equal(text, [
+    'lag per operator (kafka 127.0.0.1:9092): committed and log-end offsets summed over partitions',
+    '  generate  group lamini.generate  Stable, 2 members  lag 12',
+    '    lamini.tasks     4 partitions  committed 88  end 100  lag 12',
+    '  sink      group lamini.sink      Empty, 1 member  lag 5',
+    '    lamini.examples  4 partitions  committed none  end 5  lag 5',
+    '    lamini.dlq       no such topic yet',
+  ].join('\n') + '\n');
+  assert.equal(formatLag({ transport: 'embedded', note: EMBEDDED_LAG_NOTE }), `${EMBEDDED_LAG_NOTE}\n`);
 });

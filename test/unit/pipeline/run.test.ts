@@ -56,6 +56,7 @@ test('an embedded run commits the target, with generated and re-answered sources
   const first = await run(dataDir, 40, teacher);
   assert.equal(first.stoppedBy, 'target');
   assert.ok(first.committed >= 40, `committed ${first.committed}`);
+  assert.deepEqual(Object.keys(first.queues ?? {}), ['generate', 'dedup', 'respond', 'sink'], 'progress shows each operator\'s queue');
   const afterFirst = await ids(dataDir);
   assert.equal(afterFirst.length, first.committed);
   assert.equal(new Set(afterFirst).size, afterFirst.length);

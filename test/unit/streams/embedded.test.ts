@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmbeddedTransport } from '../../../streams/embedded.ts';
 import { partitionForKey } from '../../../streams/partitioner.ts';
+import { nextPositions } from '../../../streams/transport.ts';
 
 const msg = (key: string, text = key) => ({ key, value: new TextEncoder().encode(text) });
 const text = (v: Uint8Array) => new TextDecoder().decode(v);
@@ -74,4 +75,19 @@ test('poll returns empty after the wait when nothing arrives, and send fails onc
   assert.deepEqual(await c.poll({ maxMessages: 5, maxWaitMs: 5 }), []);
   await t.close();
   await assert.rejects(t.producer().send('a', [msg('x')]), { code: 'TRANSPORT_CLOSED' });
+});
+
+test('queueDepth: what a group has not committed, over its topics and partitions', async () => {
+  const t = new EmbeddedTransport();
+  await t.createTopics([{ name: 'a', partitions: 2 }, { name: 'b', partitions: 1 }]);
+  const c = await t.consumer({ group: 'g', topics: ['a', 'b'] });
+  await t.producer().send('a', ['1', '2', '3', '4'].map((k) => msg(k)));
+  await t.producer().send('b', [msg('5')]);
+  assert.equal(t.queueDepth('g'), 5);
+  const got = await c.poll({ maxMessages: 2, maxWaitMs: 10 });
+  assert.equal(t.queueDepth('g'), 5, 'fetched is not done: in flight still counts');
+  await c.commit(nextPositions(got));
+  assert.equal(t.queueDepth('g'), 3);
+  assert.equal(t.queueDepth('nobody'), 0);
+  await t.close();
 });
