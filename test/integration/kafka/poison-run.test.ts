@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CorpusStats, LagStats } from '../../../corpus/index.ts';
 import { defaultRegistry } from '../../../schemas/index.ts';
-import type { RecordTypeName } from '../../../schemas/types.ts';
+import type { DeadLetter, RecordTypeName } from '../../../schemas/types.ts';
 import { Topics, type TopicName } from '../../../streams/topics.ts';
 import type { ConsumedMessage } from '../../../streams/transport.ts';
 import { lamini } from '../../helpers/cli.ts';
@@ -44,15 +44,8 @@ interface Poison {
   code: string;
 }
 
-interface DeadLetterRow {
-  operator: string;
-  reason: string;
-  message: string;
-  source_topic: string;
-  source_partition: number;
-  source_offset: number;
-  payload: string;
-}
+/** A dead_letters row as `lamini query` prints it, the payload in hex. */
+type DeadLetterRow = Omit<DeadLetter, 'id' | 'payload' | 'task_number' | 'task_outputs' | 'created_at'> & { payload: string };
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 
