@@ -77,6 +77,7 @@ export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<Pipelin
         const progress = store.progress();
         const runSeed = progress.runSeed ?? o.config.runSeed;
         const buffer = new SinkBuffer(o.config.sink, await store.committedExampleIds());
+        buffer.tasksDone(progress.taskWatermark, progress.doneTasksAbove);
         await resumeOpenTasks(buffer, store);
         await runSinkLoop({
           ...base, buffer, startAt: progress.positions ?? [],

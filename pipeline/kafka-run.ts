@@ -8,10 +8,10 @@
  * Consumer groups are named after the topic prefix too (`lamini.generate`, ...), so runs with different
  * prefixes share a broker without meeting.
  */
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../common/config.ts';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { KafkaTransport, type KafkaTransportOptions } from '../streams/kafka/index.ts';
+import { scanTopic } from '../streams/scan.ts';
 import { allTopics, Topics } from '../streams/topics.ts';
 import type { Consumer, ConsumerOptions, Producer, TopicSpec, Transport } from '../streams/transport.ts';
 import { runPipeline, type RunOptions, type RunSummary } from './run.ts';
@@ -71,28 +71,15 @@ export function kafkaTransport(settings: KafkaSettings): Transport & { inner: Ka
 
 /**
  * The highest task number in the tasks topic (keys are task numbers), -1 when empty: read once from
- * the start by a throwaway group that commits nothing. Tasks are one small record each; retention
- * bounds the scan.
+ * the start by a throwaway group (streams/scan.ts). Tasks are one small record each; retention bounds the scan.
  */
 export async function highestPlannedTask(transport: Transport, topic: string): Promise<number> {
-  const consumer = await transport.consumer({ group: `scan-${randomBytes(6).toString('hex')}`, topics: [topic] });
-  try {
-    let left = await consumer.lag();
-    let highest = -1;
-    let idle = 0;
-    while (left > 0 && idle < 40) {
-      const batch = await consumer.poll({ maxMessages: 4096, maxWaitMs: 250 });
-      idle = batch.length === 0 ? idle + 1 : 0;
-      left -= batch.length;
-      for (const m of batch) {
-        const k = Number(m.key);
-        if (Number.isInteger(k) && k > highest) highest = k;
-      }
-    }
-    return highest;
-  } finally {
-    await consumer.close();
-  }
+  let highest = -1;
+  await scanTopic(transport, topic, (m) => {
+    const k = Number(m.key);
+    if (Number.isInteger(k) && k > highest) highest = k;
+  });
+  return highest;
 }
 
 /** Kafka settings from the config (brokers, `kafka.*`); group timeouts follow the session timeout. */

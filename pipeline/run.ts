@@ -173,6 +173,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     finished.records += records;
     finished.asked += asked;
   });
+  buffer.tasksDone(start.taskWatermark, start.doneTasksAbove);
   if (wiring.sinkStart.length > 0) await resumeOpenTasks(buffer, store);
   /** Examples taken from the buffer by a commit that has not finished: neither pending nor committed. */
   let committing = 0;

@@ -4,13 +4,12 @@
  * cannot decode become dead letters in the same commit, never a silent drop.
  */
 import { describeError } from '../common/errors.ts';
-import type { RecordType } from '../operators/types.ts';
 import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { deadLetterRecord } from '../streams/dead-letter.ts';
 import type { PipelineStats } from '../streams/stats.ts';
-import { Topics, type TopicName } from '../streams/topics.ts';
+import { TOPIC_TYPES, Topics, type TopicName } from '../streams/topics.ts';
 import { nextPositions, type ConsumedMessage, type TopicPosition, type Transport } from '../streams/transport.ts';
 
 export interface CommitSink {
@@ -33,14 +32,8 @@ export interface SinkLoopOptions {
   onCommit?: (batch: SinkBatch) => void;
 }
 
-const TYPES: Record<string, RecordType> = {
-  [Topics.examples]: 'Example',
-  [Topics.dropped]: 'Dropped',
-  [Topics.dlq]: 'DeadLetter',
-};
-
-/** The topics the sink reads. */
-export const SINK_INPUTS = Object.keys(TYPES) as readonly TopicName[];
+/** The topics the sink reads: the terminal records of tasks. */
+export const SINK_INPUTS: readonly TopicName[] = [Topics.examples, Topics.dropped, Topics.dlq];
 
 /**
  * Reason of a record in the dead-letter topic that the sink cannot read. The sink stores it as a dead
@@ -53,7 +46,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
   const { transport, codec, buffer, store, signal, stats } = options;
   const name = options.topicName ?? ((n: string) => n);
   const now = options.now ?? Date.now;
-  const byTopic = new Map(Object.entries(TYPES).map(([t, type]) => [name(t), { type }]));
+  const byTopic = new Map(SINK_INPUTS.map((t) => [name(t), { type: TOPIC_TYPES[t] }]));
   const consumer = await transport.consumer({ group: SINK_ID, topics: [...byTopic.keys()] });
   for (const p of options.startAt ?? []) if (byTopic.has(p.topic)) consumer.seek(p);
   const counters = stats.for(SINK_ID);

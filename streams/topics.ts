@@ -1,3 +1,4 @@
+import type { RecordType } from '../operators/types.ts';
 import type { TopicSpec } from './transport.ts';
 
 /** Topic names of DESIGN.md. On Kafka each is prefixed `lamini.`. */
@@ -12,6 +13,17 @@ export const Topics = {
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** The record type each topic carries. */
+export const TOPIC_TYPES: Readonly<Record<TopicName, RecordType>> = {
+  [Topics.seeds]: 'Seed',
+  [Topics.tasks]: 'GenerationTask',
+  [Topics.instructionsRaw]: 'Instruction',
+  [Topics.instructionsUnique]: 'Instruction',
+  [Topics.examples]: 'Example',
+  [Topics.dropped]: 'Dropped',
+  [Topics.dlq]: 'DeadLetter',
+};
 
 export function kafkaTopicName(name: TopicName, prefix = 'lamini.'): string {
   return `${prefix}${name}`;

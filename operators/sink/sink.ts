@@ -39,6 +39,10 @@ export class SinkBuffer {
   #firstAt: number | undefined;
   /** Terminal records of open tasks committed before a restart (a durable log resumes after them). */
   readonly #resumed = new Map<number, number>();
+  /** Tasks already done: every task up to `watermark`, and those in `above`. */
+  #doneWatermark = -1;
+  readonly #doneAbove = new Set<number>();
+  #late = 0;
 
   readonly #onTaskComplete: (task: number, records: number) => void;
 
@@ -116,6 +120,23 @@ export class SinkBuffer {
     this.#resumed.set(task, seen);
   }
 
+  /**
+   * Tasks the corpus already counts done (the manifest's watermark and done tasks above it). A terminal
+   * record of a done task still arrives now and then: the output of a replayed dead letter (a dead letter
+   * is a terminal record of its task, so its task was done without it), or an operator's redo after a
+   * crash. It is committed like any other record but does not reopen its task, which would stay open for
+   * ever and keep a draining run from its final commit.
+   */
+  tasksDone(watermark: number, above: Iterable<number>): void {
+    this.#doneWatermark = Math.max(this.#doneWatermark, watermark);
+    for (const k of above) this.#markDone(k);
+  }
+
+  /** Terminal records of tasks that were already done when they arrived (committed, not counted). */
+  get lateRecords(): number {
+    return this.#late;
+  }
+
   /** Whether a shard should be committed now. */
   due(now: number): boolean {
     if (this.rows >= this.#options.maxRows) return true;
@@ -125,7 +146,10 @@ export class SinkBuffer {
 
   take(): SinkBatch {
     const doneTasks = this.#completeTasks();
-    for (const k of doneTasks) this.#tasks.delete(k);
+    for (const k of doneTasks) {
+      this.#tasks.delete(k);
+      this.#markDone(k);
+    }
     const batch: SinkBatch = {
       examples: [...this.#examples.values()],
       dropped: [...this.#dropped.values()],
@@ -143,12 +167,21 @@ export class SinkBuffer {
   }
 
   #tally(task: number, expected: number): void {
+    if (task <= this.#doneWatermark || this.#doneAbove.has(task)) {
+      this.#late++;
+      return;
+    }
     const t = this.#tasks.get(task) ?? { expected, seen: this.#resumed.get(task) ?? 0 };
     this.#resumed.delete(task);
     t.seen++;
     t.expected = Math.max(t.expected, expected);
     this.#tasks.set(task, t);
     if (t.seen === t.expected) this.#onTaskComplete(task, t.expected);
+  }
+
+  #markDone(task: number): void {
+    if (task > this.#doneWatermark) this.#doneAbove.add(task);
+    while (this.#doneAbove.delete(this.#doneWatermark + 1)) this.#doneWatermark++;
   }
 
   #completeTasks(): number[] {

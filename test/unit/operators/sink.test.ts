@@ -72,3 +72,23 @@ test('open tasks report the records they still owe; a finished task reports how 
   assert.equal(b.openTasks, 1);
   assert.equal(b.openTaskRecordsDue, 2);
 });
+
+test('a terminal record of a task already done (a replayed dead letter\'s output) is committed and reopens no task', () => {
+  const completed: number[] = [];
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set(), (k) => completed.push(k));
+  b.tasksDone(4, [7]);
+  b.addExample(ex('late-3', 3, 5), 0);
+  b.addExample(ex('late-7', 7, 2), 0);
+  b.addDeadLetter(dead('again-7', 7, 2), 0);
+  assert.equal(b.openTasks, 0, 'no done task is reopened');
+  b.addExample(ex('new-5', 5, 1), 0);
+  const batch = b.take();
+  assert.deepEqual(batch.examples.map((e) => e.id), ['late-3', 'late-7', 'new-5']);
+  assert.deepEqual(batch.doneTasks, [5], 'only the newly completed task is reported done');
+  assert.deepEqual(completed, [5]);
+  assert.equal(b.lateRecords, 3);
+  // Task 5 is done now (the watermark moved through it): a second copy of its example is late, not a new task.
+  b.addExample(ex('new-5b', 5, 1), 0);
+  assert.equal(b.openTasks, 0);
+  assert.deepEqual(b.take().doneTasks, []);
+});
