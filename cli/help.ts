@@ -20,6 +20,7 @@ Commands:
   dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
   operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
   topics create       create the pipeline's Kafka topics
+  dlq replay          send dead letters back to their topic after a fix (kafka), counted; dlq list: by reason
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -76,6 +77,34 @@ ${COMMON}`,
 
 Creates the pipeline's topics (<prefix>tasks, instructions.raw, ...) with N partitions (default:
 kafka.partitions) and retention kafka.retentionMs; existing topics keep their partitions.
+
+${COMMON}`,
+
+  dlq: `Usage: lamini dlq replay [--reason CODE]... [--operator NAME]... [--dry-run] [--json] --transport kafka --brokers HOST:PORT
+       lamini dlq list [--json] --transport kafka --brokers HOST:PORT
+
+replay reads every dead letter in <prefix>dlq and sends each chosen one back to the topic it came from,
+keyed as its producer keyed it, so the operator that failed on it tries again (after you fixed the cause:
+the teacher, a schema, a setting). The next "lamini run --transport kafka" or "lamini operator" processes
+them; the sink commits what they produce even though their tasks were already counted done.
+It prints one line: replayed N dead letters (by reason); N skipped (not chosen by --reason/--operator);
+N not replayable (by reason); N already replayed.
+Replayable: letters whose payload is the failed record (respond's and generate's teacher_* failures,
+operator_error; decode_failed once the bytes decode). Not replayable: letters that hold something else,
+e.g. the teacher's reply (teacher_no_examples, teacher_bad_json, teacher_truncated) or a rejected
+instruction's text. Each replayed letter is logged in <data-dir>/dlq/replayed.jsonl, so replaying again
+sends only letters not sent before (a record that fails again is a new letter and can be replayed).
+list prints, per reason, how many letters there are, how many a replay would send, and how many were
+already replayed or cannot be. The embedded transport keeps dead letters only in the corpus: see "lamini stats".
+
+Options:
+  --reason CODE         replay only letters with this reason (repeat it, or a comma list)
+  --operator NAME       replay only letters of this operator (generate, dedup, respond, sink)
+  --dry-run             count what would be replayed; send nothing
+  --json                the counts as JSON (by reason; why each reason is not replayable)
+  --transport NAME      kafka (env LAMINI_TRANSPORT; config "transport")
+  --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
+Topic prefix: kafka.topicPrefix in the config, as for "lamini run".
 
 ${COMMON}`,
 

@@ -15,6 +15,7 @@ import { teacherCommand } from './commands/teacher.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { topicsCommand } from './commands/topics.ts';
+import { dlqCommand } from './commands/dlq.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   dedup: dedupCommand,
   operator: operatorCommand,
   topics: topicsCommand,
+  dlq: dlqCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

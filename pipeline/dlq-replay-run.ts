@@ -1,0 +1,88 @@
+/**
+ * `lamini dlq replay` on a transport: read every letter in the dead-letter topic (a throwaway group,
+ * so the sink's progress does not move), plan which go back (pipeline/dlq-replay.ts), send each record
+ * to its source topic with its key, then record it in the replay log. Letters live in memory for the
+ * plan: a dead-letter topic holds a small share of a pipeline's records, bounded by its retention.
+ *
+ * The replayed records are processed by whatever runs next on those topics (`lamini run --transport
+ * kafka` or `lamini operator ...`); their outputs reach the sink, which commits them even though their
+ * tasks are done (operators/sink/sink.ts, tasksDone).
+ */
+import type { RecordType } from '../operators/types.ts';
+import type { DeadLetter } from '../schemas/types.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+import { scanTopic } from '../streams/scan.ts';
+import { TOPIC_TYPES, Topics, type TopicName } from '../streams/topics.ts';
+import type { Transport } from '../streams/transport.ts';
+import { appendReplayLog, readReplayLog } from './dlq-replay-log.ts';
+import { planReplay, type ReplayCounts, type ReplayFilter, type ReplaySend } from './dlq-replay.ts';
+
+/** Bytes in the dead-letter topic that are not a DeadLetter: counted under this reason, never sent. */
+export const UNREADABLE_LETTER = 'dead_letter_unreadable';
+/** Records sent (and logged) at a time. */
+const CHUNK = 256;
+
+export interface ReplayRunOptions {
+  transport: Transport;
+  /** Topic name as the transport knows it (Kafka prefixes them). */
+  topicName: (name: string) => string;
+  codec: RecordCodec;
+  /** Where the replay log lives. */
+  dataDir: string;
+  filter: ReplayFilter;
+  /** Count only: send nothing, log nothing. */
+  dryRun: boolean;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+export interface ReplayResult {
+  counts: ReplayCounts;
+  notReplayableWhy: Record<string, string>;
+}
+
+export async function replayDeadLetters(o: ReplayRunOptions): Promise<ReplayResult> {
+  const now = o.now ?? Date.now;
+  const byName = new Map((Object.keys(TOPIC_TYPES) as TopicName[]).map((t) => [o.topicName(t), TOPIC_TYPES[t]] as const));
+  const topicType = (source: string): RecordType | undefined => byName.get(source);
+
+  const letters: DeadLetter[] = [];
+  let unreadable = 0;
+  await scanTopic(o.transport, o.topicName(Topics.dlq), (m) => {
+    try {
+      letters.push(o.codec.decode('DeadLetter', m.value) as DeadLetter);
+    } catch {
+      unreadable++;
+    }
+  }, o.signal === undefined ? {} : { signal: o.signal });
+
+  const plan = planReplay(letters, { filter: o.filter, replayed: await readReplayLog(o.dataDir), codec: o.codec, topicType });
+  if (unreadable > 0) {
+    plan.counts.notReplayable += unreadable;
+    plan.counts.byReason[UNREADABLE_LETTER] = { replayed: 0, skipped: 0, notReplayable: unreadable, alreadyReplayed: 0 };
+    plan.notReplayableWhy[UNREADABLE_LETTER] = 'bytes in the dead-letter topic that are not a DeadLetter record';
+  }
+  if (!o.dryRun) await send(o, plan.sends, now);
+  return { counts: plan.counts, notReplayableWhy: plan.notReplayableWhy };
+}
+
+async function send(o: ReplayRunOptions, sends: readonly ReplaySend[], now: () => number): Promise<void> {
+  const producer = o.transport.producer();
+  try {
+    const byTopic = new Map<string, ReplaySend[]>();
+    for (const s of sends) {
+      const list = byTopic.get(s.topic) ?? [];
+      list.push(s);
+      byTopic.set(s.topic, list);
+    }
+    for (const [topic, list] of byTopic) {
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const chunk = list.slice(i, i + CHUNK);
+        await producer.send(topic, chunk.map((s) => ({ key: s.key, value: s.value })));
+        await appendReplayLog(o.dataDir, chunk.map((s) => ({ mark: s.mark, reason: s.letter.reason, topic, at: now() })));
+      }
+    }
+  } finally {
+    await producer.close();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Which dead letters `lamini dlq replay` sends back to their topic, and how they are counted. Pure:
+ * letters in, a plan out; pipeline/dlq-replay-run.ts reads the letters from the dead-letter topic and
+ * sends the plan.
+ *
+ * A letter is replayable when its payload is a record of its source topic's type:
+ *   - the Avro bytes the runner could not process (`operator_error`; `decode_failed` once a fix, e.g. a
+ *     newly known schema, makes them readable), sent again as they are;
+ *   - the record as JSON text, as an operator writes its own dead letters (respond's `teacher_http`,
+ *     generate's `teacher_timeout`, ...), encoded with the topic's current schema.
+ * Anything else — the teacher's reply of a `teacher_no_examples` letter, a rejected instruction's text,
+ * bytes that still do not decode — is counted as not replayable, by reason.
+ *
+ * The key is derived by decoding the payload with the source topic's type and applying the producers'
+ * rule (a task's number; every other record's id), so all records for one id land in one partition again.
+ * We derive it rather than add the source key to DeadLetter as a new schema version because the key is a
+ * pure function of the record, which the payload already holds (decoding it is also the check that the
+ * letter is replayable at all), and because letters written before such a version — in the topic and in
+ * the corpus — would carry only the default, no key.
+ *
+ * A letter is "already replayed" when its mark — its id and the position of the record that failed — is
+ * in the replay log (pipeline/dlq-replay-log.ts). The position makes a record that fails again after a
+ * replay a new letter (it failed at a new offset), while two copies of one letter (an operator redoing a
+ * batch after a crash writes the same letter again) share a mark and are sent once.
+ */
+import { describeError } from '../common/errors.ts';
+import type { RecordType } from '../operators/types.ts';
+import type { DeadLetter } from '../schemas/types.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+
+export interface ReplayFilter {
+  /** Reason codes to replay; empty: every reason. */
+  reasons: readonly string[];
+  /** Operators (the letter's `operator`) to replay; empty: every operator. */
+  operators: readonly string[];
+}
+
+/** One record to send back. */
+export interface ReplaySend {
+  letter: DeadLetter;
+  topic: string;
+  key: string;
+  value: Uint8Array;
+  mark: string;
+}
+
+/** Letters of one reason code, by what became of them. */
+export interface ReasonCounts {
+  replayed: number;
+  skipped: number;
+  notReplayable: number;
+  alreadyReplayed: number;
+}
+
+export interface ReplayCounts {
+  replayed: number;
+  /** Not chosen by --reason / --operator. */
+  skipped: number;
+  notReplayable: number;
+  alreadyReplayed: number;
+  byReason: Record<string, ReasonCounts>;
+}
+
+export interface ReplayPlan {
+  sends: ReplaySend[];
+  counts: ReplayCounts;
+  /** Why each not-replayable letter is not, one line per reason code (the first letter's). */
+  notReplayableWhy: Record<string, string>;
+}
+
+export interface PlanOptions {
+  filter: ReplayFilter;
+  /** Marks of letters replayed before (the replay log). */
+  replayed: ReadonlySet<string>;
+  codec: RecordCodec;
+  /** The record type of a source topic as the transport names it; undefined for a topic lamini does not know. */
+  topicType: (sourceTopic: string) => RecordType | undefined;
+}
+
+/** A letter's identity for the replay log: its id and the position of the record that failed. */
+export function replayMark(letter: Pick<DeadLetter, 'id' | 'source_topic' | 'source_partition' | 'source_offset'>): string {
+  return `${letter.id}@${letter.source_topic}/${letter.source_partition}/${letter.source_offset}`;
+}
+
+/** The key a producer gives a record of this type (operators/*: a task's number, every other record's id). */
+export function recordKey(type: RecordType, record: object): string {
+  return type === 'GenerationTask' ? String((record as { task_number: number }).task_number) : String((record as { id: string }).id);
+}
+
+export function emptyCounts(): ReplayCounts {
+  return { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0, byReason: {} };
+}
+
+export function planReplay(letters: Iterable<DeadLetter>, options: PlanOptions): ReplayPlan {
+  const { filter } = options;
+  const reasons = new Set(filter.reasons);
+  const operators = new Set(filter.operators);
+  const counts = emptyCounts();
+  const why: Record<string, string> = {};
+  const sends: ReplaySend[] = [];
+  const seen = new Set<string>();
+  for (const letter of letters) {
+    const tally = (counts.byReason[letter.reason] ??= { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0 });
+    const outcome = ((): keyof ReasonCounts => {
+      if ((reasons.size > 0 && !reasons.has(letter.reason)) || (operators.size > 0 && !operators.has(letter.operator))) return 'skipped';
+      const mark = replayMark(letter);
+      if (options.replayed.has(mark) || seen.has(mark)) return 'alreadyReplayed';
+      const record = sourceRecord(letter, options);
+      if (typeof record === 'string') {
+        why[letter.reason] ??= record;
+        return 'notReplayable';
+      }
+      seen.add(mark);
+      sends.push({ letter, topic: letter.source_topic, key: record.key, value: record.value, mark });
+      return 'replayed';
+    })();
+    tally[outcome]++;
+    counts[outcome]++;
+  }
+  return { sends, counts, notReplayableWhy: why };
+}
+
+/** The record to send for a letter, or why there is none. */
+function sourceRecord(letter: DeadLetter, options: PlanOptions): { key: string; value: Uint8Array } | string {
+  const type = options.topicType(letter.source_topic);
+  if (type === undefined) return `its source topic ${letter.source_topic} is not one of this pipeline's topics`;
+  const { codec } = options;
+  const payload = letter.payload;
+  try {
+    // Avro bytes: the record exactly as it was sent, once they decode.
+    if (payload[0] === 0xc3 && payload[1] === 0x01) return { key: recordKey(type, codec.decode(type, payload)), value: payload };
+  } catch (error) {
+    return `its payload does not decode as ${type}: ${describeError(error)}`;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch {
+    return `its payload is neither Avro nor JSON of a ${type} (an operator kept what it could not use, e.g. the teacher's reply)`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `its payload is JSON but not a ${type}`;
+  try {
+    return { key: recordKey(type, parsed), value: codec.encode(type, parsed) };
+  } catch (error) {
+    return `its payload is JSON but not a valid ${type}: ${describeError(error)}`;
+  }
+}
+
+/** `replayed 12 dead letters (teacher_http 10, teacher_timeout 2); 3 skipped; 1 not replayable (decode_failed 1)`. */
+export function replaySummary(counts: ReplayCounts, dryRun = false): string {
+  const by = (field: keyof ReasonCounts): string => {
+    const parts = Object.entries(counts.byReason).filter(([, c]) => c[field] > 0).sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([reason, c]) => `${reason} ${c[field]}`);
+    return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+  };
+  const verb = dryRun ? 'would replay' : 'replayed';
+  const letters = counts.replayed === 1 ? 'dead letter' : 'dead letters';
+  let line = `${verb} ${counts.replayed} ${letters}${by('replayed')}; ${counts.skipped} skipped; ${counts.notReplayable} not replayable${by('notReplayable')}`;
+  if (counts.alreadyReplayed > 0) line += `; ${counts.alreadyReplayed} already replayed`;
+  return line;
+}
