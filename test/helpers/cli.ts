@@ -1,5 +1,5 @@
 /** Runs the real `lamini` command (node cli/main.ts) as a child process and captures what it prints. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
@@ -30,4 +30,22 @@ export function lamini(args: string[], env: Record<string, string> = {}, timeout
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export interface LaminiProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stderr: () => string;
+}
+
+/** Starts a long-running `lamini` command (an operator, say) in the background, keeping its stderr. */
+export function startLamini(args: string[], env: Record<string, string> = {}): LaminiProcess {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, LAMINI_DEBUG: '1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stderr: () => err };
 }

@@ -7,32 +7,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readManifest } from '../../../corpus/index.ts';
 import { Topics } from '../../../streams/topics.ts';
-import { lamini } from '../../helpers/cli.ts';
+import { lamini, startLamini, type LaminiProcess } from '../../helpers/cli.ts';
 import { kafkaBrokers, kafkaTransport, randomName, waitFor } from '../../helpers/kafka.ts';
 import { isGenerationRequest, startScriptedTeacher } from '../../helpers/scripted-teacher.ts';
-
-const MAIN = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
 
 async function query<T>(dir: string, sql: string): Promise<T[]> {
   const r = await lamini(['query', sql, '--format', 'json', '--data-dir', dir]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as T[];
-}
-
-function start(args: string[]): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, LAMINI_DEBUG: '1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, exited: new Promise((resolve) => child.on('close', resolve)), stderr: () => err };
 }
 
 test('dlq replay: failed response calls become dead letters; after the fix a replay lands the missing examples once each; a second replay sends none', async () => {
@@ -55,7 +42,7 @@ test('dlq replay: failed response calls become dead letters; after the fix a rep
   const base = ['--data-dir', dir, '--config', config];
   const kafka = ['--transport', 'kafka', '--brokers', brokers];
   const teacherArgs = ['--teacher-url', teacher.baseURL, '--model', 'scripted'];
-  const procs: Array<ReturnType<typeof start>> = [];
+  const procs: LaminiProcess[] = [];
   try {
     // A poison record in respond's input: a decode_failed letter that no fix of the teacher makes replayable.
     const t = await kafkaTransport();
@@ -87,7 +74,7 @@ test('dlq replay: failed response calls become dead letters; after the fix a rep
     assert.equal(replay.code, 0, replay.stderr);
     assert.equal(replay.stdout.trim(), `replayed ${failed.length} dead letters (teacher_http ${failed.length}); 1 skipped; 0 not replayable`);
 
-    procs.push(start(['operator', 'respond', '--brokers', brokers, ...base, ...teacherArgs]), start(['operator', 'sink', '--brokers', brokers, ...base]));
+    procs.push(startLamini(['operator', 'respond', '--brokers', brokers, ...base, ...teacherArgs]), startLamini(['operator', 'sink', '--brokers', brokers, ...base]));
     const want = examplesBefore + failed.length;
     await waitFor(async () => (await readManifest(dir)).totals.examples >= want, {
       timeoutMs: 90_000, intervalMs: 250, what: `the replayed examples (${procs.map((p) => p.stderr().slice(-1000)).join(' | ')})`,
@@ -110,5 +97,21 @@ test('dlq replay: failed response calls become dead letters; after the fix a rep
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await teacher.close();
+  }
+});
+
+test('lamini dlq on the embedded transport, an unknown subcommand, a bad --reason or --operator: one-line usage errors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-dlq-usage-'));
+  const cases: Array<[string[], RegExp]> = [
+    [['dlq', 'replay'], /^lamini: lamini dlq replay needs --transport kafka --brokers HOST:PORT: an embedded run keeps its dead letters only in the corpus/],
+    [['dlq', 'purge', '--transport', 'kafka'], /^lamini: usage: lamini dlq replay\|list/],
+    [['dlq', 'replay', '--reason', 'Teacher-HTTP', '--transport', 'kafka'], /^lamini: --reason "Teacher-HTTP" is not a reason code/],
+    [['dlq', 'replay', '--operator', 'trainer', '--transport', 'kafka'], /^lamini: --operator "trainer" is not one of planner, generate, dedup, respond, sink/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await lamini([...args, '--data-dir', dir], { LAMINI_TRANSPORT: '', LAMINI_BROKERS: '' });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
   }
 });
