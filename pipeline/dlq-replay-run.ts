@@ -19,6 +19,8 @@ import { planReplay, type ReplayCounts, type ReplayFilter, type ReplaySend } fro
 
 /** Bytes in the dead-letter topic that are not a DeadLetter: counted under this reason, never sent. */
 export const UNREADABLE_LETTER = 'dead_letter_unreadable';
+/** Header on a replayed record naming the letter it came from (its replay-log mark), for tracing. */
+export const REPLAY_HEADER = 'lamini-replay-of';
 /** Records sent (and logged) at a time. */
 const CHUNK = 256;
 
@@ -78,7 +80,7 @@ async function send(o: ReplayRunOptions, sends: readonly ReplaySend[], now: () =
     for (const [topic, list] of byTopic) {
       for (let i = 0; i < list.length; i += CHUNK) {
         const chunk = list.slice(i, i + CHUNK);
-        await producer.send(topic, chunk.map((s) => ({ key: s.key, value: s.value })));
+        await producer.send(topic, chunk.map((s) => ({ key: s.key, value: s.value, headers: { [REPLAY_HEADER]: s.mark } })));
         await appendReplayLog(o.dataDir, chunk.map((s) => ({ mark: s.mark, reason: s.letter.reason, topic, at: now() })));
       }
     }

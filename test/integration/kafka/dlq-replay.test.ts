@@ -94,6 +94,13 @@ test('dlq replay: failed response calls become dead letters; after the fix a rep
     const second = await lamini(['dlq', 'replay', '--reason', 'teacher_http', ...kafka, ...base]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout.trim(), `replayed 0 dead letters; 1 skipped; 0 not replayable; ${failed.length} already replayed`);
+    const list = await lamini(['dlq', 'list', ...kafka, ...base]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.deepEqual(list.stdout.trim().split('\n').map((l) => l.trim().split(/\s{2,}/)), [
+      ['reason', 'letters', 'replayable', 'already replayed', 'not replayable'],
+      ['decode_failed', '1', '0', '0', '1'],
+      ['teacher_http', String(failed.length), '0', String(failed.length), '0'],
+    ]);
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await teacher.close();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { isLaminiError } from '../../../common/errors.ts';
 import { planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
 import { readReplayLog, replayLogPath } from '../../../pipeline/dlq-replay-log.ts';
-import { replayDeadLetters } from '../../../pipeline/dlq-replay-run.ts';
+import { REPLAY_HEADER, replayDeadLetters } from '../../../pipeline/dlq-replay-run.ts';
 import { defaultRegistry } from '../../../schemas/index.ts';
 import type { DeadLetter, GenerationTask, Instruction } from '../../../schemas/types.ts';
 import { EmbeddedTransport } from '../../../streams/embedded.ts';
@@ -112,7 +112,10 @@ test('a replay over a transport sends each record to its source topic and partit
   assert.equal(replaySummary(first.counts), 'replayed 3 dead letters (teacher_http 3); 1 skipped; 1 not replayable (dead_letter_unreadable 1)');
   received.push(...(await target.poll({ maxMessages: 10, maxWaitMs: 0 })));
   assert.deepEqual(received.map((m) => m.key).sort(), ['i1', 'i2', 'i3']);
-  for (const m of received) assert.equal(m.partition, partitionForKey(m.key, 4), `${m.key} lands in its id's partition`);
+  for (const m of received) {
+    assert.equal(m.partition, partitionForKey(m.key, 4), `${m.key} lands in its id's partition`);
+    assert.equal(m.headers?.[REPLAY_HEADER], replayMark(letters.find((l) => l.id === `dl-${m.key}`)!), 'it names the letter it came from');
+  }
   assert.deepEqual(await readReplayLog(dataDir), new Set(letters.map(replayMark)));
 
   const second = await replayDeadLetters({ ...options, dryRun: false });
