@@ -38,6 +38,10 @@ Options:
   --transport NAME      embedded (default; one process, nothing to install) or kafka (topics on a broker)
   --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
   --instances N         kafka: members of the generate and respond groups in this process (default 1)
+  --wire-format NAME    kafka: single-object (default; Avro single-object encoding) or confluent (magic 0 +
+                        schema id, ids from a schema registry; env LAMINI_WIRE_FORMAT)
+  --schema-registry URL kafka, confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL); basic auth
+                        from kafka.schemaRegistryUser and LAMINI_SCHEMA_REGISTRY_PASSWORD, never from a flag
   --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
   --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
   --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
@@ -64,6 +68,10 @@ Topics: prefix, partitions, retention and session timeout from the "kafka" secti
 Options:
   --brokers HOST:PORT   bootstrap brokers, comma-separated (env LAMINI_BROKERS)
   --partitions N        partitions of topics it creates (default: kafka.partitions)
+  --wire-format NAME    single-object (default) or confluent (magic 0 + schema id; env LAMINI_WIRE_FORMAT);
+                        every process of a pipeline must use the same
+  --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL; password from
+                        LAMINI_SCHEMA_REGISTRY_PASSWORD)
   --target N            planner: stop once N examples were added to the corpus
   --teacher-url URL     generate, respond: an OpenAI-compatible base URL
   --model NAME          teacher model

@@ -50,6 +50,9 @@ function exitCodeFor(error: unknown): number {
 }
 
 const apiKey = process.env.OPENAI_API_KEY ?? '';
+const registryPassword = process.env.LAMINI_SCHEMA_REGISTRY_PASSWORD ?? '';
+/** Secrets from the environment never reach stderr, whatever an error says. */
+const scrub = (line: string): string => redact(redact(line, apiKey, 2000), registryPassword, 2000);
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -58,9 +61,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known = error instanceof LaminiError;
     const line = known ? error.message : `internal error: ${describeError(error)}`;
-    process.stderr.write(`lamini: ${redact(line, apiKey, 2000)}\n`);
+    process.stderr.write(`lamini: ${scrub(line)}\n`);
     if (!known && process.env.LAMINI_DEBUG === '1' && error instanceof Error && error.stack) {
-      process.stderr.write(`${error.stack.split('\n').map((l) => redact(l, apiKey, 2000)).join('\n')}\n`);
+      process.stderr.write(`${error.stack.split('\n').map(scrub).join('\n')}\n`);
     }
     process.exitCode = exitCodeFor(error);
   },

@@ -86,6 +86,13 @@ export interface KafkaConfig {
   partitions: number;
   retentionMs: number;
   sessionTimeoutMs: number;
+  /** `single-object` (default): Avro single-object encoding; `confluent`: magic 0 + schema id, ids from a schema registry. */
+  wireFormat: 'single-object' | 'confluent';
+  /** Confluent-compatible schema registry (`confluent` wire format only); credentials never in the URL. */
+  schemaRegistryUrl: string;
+  /** Basic auth for the registry; the password is never printed. */
+  schemaRegistryUser: string;
+  schemaRegistryPassword: string;
 }
 
 export interface Config {
@@ -120,7 +127,10 @@ export function defaultConfig(): Config {
     runSeed: 1,
     transport: 'embedded',
     brokers: [],
-    kafka: { topicPrefix: 'lamini.', partitions: 6, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000 },
+    kafka: {
+      topicPrefix: 'lamini.', partitions: 6, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000,
+      wireFormat: 'single-object', schemaRegistryUrl: '', schemaRegistryUser: '', schemaRegistryPassword: '',
+    },
     useDefaultSeeds: true,
     teacher: {
       baseUrl: '',
@@ -177,6 +187,10 @@ const SHAPES: Record<string, Shape> = {
   'kafka.partitions': 'int',
   'kafka.retentionMs': 'int',
   'kafka.sessionTimeoutMs': 'int',
+  'kafka.wireFormat': ['single-object', 'confluent'],
+  'kafka.schemaRegistryUrl': 'string',
+  'kafka.schemaRegistryUser': 'string',
+  'kafka.schemaRegistryPassword': 'string',
   useDefaultSeeds: 'boolean',
   'teacher.baseUrl': 'string',
   'teacher.apiKey': 'string',
@@ -229,6 +243,10 @@ export const ENV_KEYS: Record<string, string> = {
   LAMINI_RUN_SEED: 'runSeed',
   LAMINI_TRANSPORT: 'transport',
   LAMINI_BROKERS: 'brokers',
+  LAMINI_WIRE_FORMAT: 'kafka.wireFormat',
+  LAMINI_SCHEMA_REGISTRY_URL: 'kafka.schemaRegistryUrl',
+  LAMINI_SCHEMA_REGISTRY_USER: 'kafka.schemaRegistryUser',
+  LAMINI_SCHEMA_REGISTRY_PASSWORD: 'kafka.schemaRegistryPassword',
   OPENAI_BASE_URL: 'teacher.baseUrl',
   OPENAI_API_KEY: 'teacher.apiKey',
   LAMINI_TEACHER_MODEL: 'teacher.model',
@@ -362,11 +380,35 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       if (issues.length === before) setPath(config, path, value);
     }
   }
+  issues.push(...registryIssues((config as unknown as Config).kafka));
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
     throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues } });
   }
   return config as unknown as Config;
+}
+
+/** The registry settings checked together: a URL is needed for `confluent`, is http(s), and holds no credentials. */
+function registryIssues(kafka: KafkaConfig): ConfigIssue[] {
+  const path = 'kafka.schemaRegistryUrl';
+  const url = kafka.schemaRegistryUrl;
+  if (url === '') {
+    return kafka.wireFormat === 'confluent'
+      ? [{ path, message: 'must be set when kafka.wireFormat is confluent (--schema-registry URL, env LAMINI_SCHEMA_REGISTRY_URL)' }]
+      : [];
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [{ path, message: 'must be an http:// or https:// URL' }];
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return [{ path, message: 'must be an http:// or https:// URL' }];
+  // Never echo the URL here: it may hold a password.
+  if (parsed.username !== '' || parsed.password !== '') {
+    return [{ path, message: 'must not hold credentials: use kafka.schemaRegistryUser and LAMINI_SCHEMA_REGISTRY_PASSWORD' }];
+  }
+  return [];
 }
 
 function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknown> {
@@ -388,7 +430,11 @@ function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknow
   return out;
 }
 
-/** The configuration as a user may see it: the key is masked. */
+/** The configuration as a user may see it: the key and the registry password are masked. */
 export function redactConfig(config: Config): Config {
-  return { ...config, teacher: { ...config.teacher, apiKey: config.teacher.apiKey ? '***' : '' } };
+  return {
+    ...config,
+    teacher: { ...config.teacher, apiKey: config.teacher.apiKey ? '***' : '' },
+    kafka: { ...config.kafka, schemaRegistryPassword: config.kafka.schemaRegistryPassword ? '***' : '' },
+  };
 }

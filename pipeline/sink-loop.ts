@@ -7,7 +7,7 @@ import { describeError } from '../common/errors.ts';
 import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
-import { deadLetterRecord } from '../streams/dead-letter.ts';
+import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from '../streams/dead-letter.ts';
 import type { PipelineStats } from '../streams/stats.ts';
 import { TOPIC_TYPES, Topics, type TopicName } from '../streams/topics.ts';
 import { nextPositions, type ConsumedMessage, type TopicPosition, type Transport } from '../streams/transport.ts';
@@ -61,20 +61,21 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
     options.onCommit?.(batch);
   };
 
-  const add = (m: ConsumedMessage): void => {
+  const add = async (m: ConsumedMessage): Promise<void> => {
     counters.total++;
     const t = byTopic.get(m.topic);
     const at = now();
     try {
       if (t === undefined) throw new Error(`unexpected topic ${m.topic}`);
-      const record = codec.decode(t.type, m.value);
+      const record = await codec.decode(t.type, m.value);
       if (t.type === 'Example') buffer.addExample(record as Example, at);
       else if (t.type === 'Dropped') buffer.addDropped(record as Dropped, at);
       else buffer.addDeadLetter(record as DeadLetter, at);
       counters.forwarded++;
     } catch (error) {
-      const reason = t?.type === 'DeadLetter' ? DLQ_DECODE_FAILED : 'decode_failed';
+      if (isRegistryOutage(error)) throw error;
       counters.dead++;
+      const reason = t?.type === 'DeadLetter' ? DLQ_DECODE_FAILED : decodeFailureReason(error);
       stats.reason(SINK_ID, reason);
       const draft = { reason, message: describeError(error), payload: m.value, taskNumber: -1, taskOutputs: 0 };
       buffer.addDeadLetter(deadLetterRecord(SINK_ID, draft, m, at), at);
@@ -84,7 +85,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
   try {
     while (!signal.aborted) {
       const batch = await consumer.poll({ maxMessages: 512, maxWaitMs: 200, signal });
-      for (const m of batch) add(m);
+      for (const m of batch) await add(m);
       pending.push(...batch);
       if (buffer.due(now()) || options.flushWhen?.() === true) await flush();
     }
@@ -92,7 +93,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
     for (;;) {
       const rest = await consumer.poll({ maxMessages: 512, maxWaitMs: 0 });
       if (rest.length === 0) break;
-      for (const m of rest) add(m);
+      for (const m of rest) await add(m);
       pending.push(...rest);
     }
     if (buffer.rows > 0 || pending.length > 0) await flush();

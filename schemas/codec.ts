@@ -50,6 +50,7 @@ export class SchemaRegistry {
   readonly #writers = new Map<bigint, SchemaEntry>();
   readonly #current = new Map<string, SchemaEntry>();
   readonly #resolvers = new Map<string, Resolver>();
+  readonly #headers = new Map<bigint, Uint8Array>();
   #scratch = Buffer.alloc(4096);
 
   /** Adds a record schema as a known writer; `current` (the default) also makes it the reader for its name. */
@@ -95,40 +96,67 @@ export class SchemaRegistry {
 
   /** Single-object encoding of `record` with the current schema of `typeName`. Throws RECORD_INVALID. */
   encode<K extends RecordTypeName>(typeName: K, record: RecordTypes[K]): Uint8Array {
-    const { type, fingerprint } = this.current(typeName);
+    return this.encodeAfter(this.#singleObjectHeader(this.current(typeName)), typeName, record);
+  }
+
+  /**
+   * `header` followed by the Avro binary body of `record`, written with the current schema of `typeName`:
+   * the one encoder behind every wire format (single-object here, Confluent in confluent/codec.ts).
+   * Throws RECORD_INVALID.
+   */
+  encodeAfter<K extends RecordTypeName>(header: Uint8Array, typeName: K, record: RecordTypes[K]): Uint8Array {
+    const { type } = this.current(typeName);
     if (!type.isValid(record, { noUndeclaredFields: true })) {
       const issues = this.validate(typeName, record);
       const list = issues.map((i) => `${i.path || '(record)'}: ${i.message}`).join('; ');
       throw new LaminiError(ErrorCodes.RECORD_INVALID, `invalid ${typeName}: ${list}`, { details: { typeName, issues } });
     }
-    let end = this.#encodeInto(type, fingerprint, record);
+    let end = this.#encodeInto(type, header, record);
     if (end < 0) {
       this.#scratch = Buffer.alloc(Math.max(2 * this.#scratch.length, this.#scratch.length - end));
-      end = this.#encodeInto(type, fingerprint, record);
+      end = this.#encodeInto(type, header, record);
     }
     const out = Buffer.allocUnsafeSlow(end); // its own memory, not a slice of a shared pool
     this.#scratch.copy(out, 0, 0, end);
     return out;
   }
 
-  #encodeInto(type: Type, fingerprint: bigint, record: unknown): number {
-    this.#scratch.set(MAGIC, 0);
-    this.#scratch.writeBigUInt64LE(fingerprint, 2);
-    return type.encode(record, this.#scratch, HEADER_BYTES);
+  #encodeInto(type: Type, header: Uint8Array, record: unknown): number {
+    this.#scratch.set(header, 0);
+    return type.encode(record, this.#scratch, header.byteLength);
+  }
+
+  #singleObjectHeader(entry: SchemaEntry): Uint8Array {
+    let header = this.#headers.get(entry.fingerprint);
+    if (header === undefined) {
+      const b = Buffer.alloc(HEADER_BYTES);
+      b.set(MAGIC, 0);
+      b.writeBigUInt64LE(entry.fingerprint, 2);
+      header = b;
+      this.#headers.set(entry.fingerprint, header);
+    }
+    return header;
   }
 
   /** Decodes a single-object message into the current record shape of `typeName`. Throws SCHEMA_*. */
   decode<K extends RecordTypeName>(typeName: K, bytes: Uint8Array): RecordTypes[K] {
+    return this.decodeBody(typeName, this.writerOf(bytes), bytes.subarray(HEADER_BYTES));
+  }
+
+  /**
+   * An Avro binary body written with `writer`, read as the current record shape of `typeName` (resolved when the
+   * two schemas differ). Throws SCHEMA_INCOMPATIBLE, SCHEMA_DECODE_FAILED.
+   */
+  decodeBody<K extends RecordTypeName>(typeName: K, writer: SchemaEntry, body: Uint8Array): RecordTypes[K] {
     const reader = this.current(typeName);
-    const writer = this.writerOf(bytes);
     const resolver = writer.fingerprint === reader.fingerprint ? undefined : this.#resolver(reader, writer);
-    const body = Buffer.from(bytes.buffer, bytes.byteOffset + HEADER_BYTES, bytes.byteLength - HEADER_BYTES);
+    const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     try {
-      return plain(reader.type.fromBuffer(body, resolver)) as RecordTypes[K];
+      return plain(reader.type.fromBuffer(buffer, resolver)) as RecordTypes[K];
     } catch (cause) {
       throw new LaminiError(ErrorCodes.SCHEMA_DECODE_FAILED, `cannot decode ${writer.fullname} body: ${(cause as Error).message}`, {
         cause,
-        details: { typeName, fingerprint: fingerprintHex(writer.fingerprint), bytes: bytes.byteLength },
+        details: { typeName, fingerprint: fingerprintHex(writer.fingerprint), bytes: body.byteLength },
       });
     }
   }

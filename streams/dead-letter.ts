@@ -1,5 +1,6 @@
 /** Turning an operator's dead-letter draft into a DeadLetter record with its source position. */
 import { createHash } from 'node:crypto';
+import { ErrorCodes, isLaminiError } from '../common/errors.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { DeadLetterDraft } from '../operators/types.ts';
 import type { ConsumedMessage } from './transport.ts';
@@ -28,4 +29,22 @@ export function deadLetterRecord(operator: string, draft: DeadLetterDraft, sourc
     task_outputs: draft.taskOutputs,
     created_at: now,
   };
+}
+
+/**
+ * The dead-letter reason for a record its codec could not decode: `unknown_schema_id` when the schema
+ * registry has no schema with the message's id, `decode_failed` for every other fault of the bytes.
+ */
+export function decodeFailureReason(error: unknown): string {
+  return isLaminiError(error, ErrorCodes.SCHEMA_UNKNOWN_ID) ? 'unknown_schema_id' : 'decode_failed';
+}
+
+/**
+ * True when decoding failed for a reason outside the record (the schema registry unreachable, refusing our
+ * credentials, or answering nonsense): such a failure stops the operator with its one-line error, and
+ * the record is not dead-lettered (it is read again after a restart).
+ */
+export function isRegistryOutage(error: unknown): boolean {
+  return isLaminiError(error) && (error.code === ErrorCodes.SCHEMA_REGISTRY_UNAVAILABLE ||
+    error.code === ErrorCodes.SCHEMA_REGISTRY_AUTH || error.code === ErrorCodes.SCHEMA_REGISTRY_FAILED);
 }

@@ -1,13 +1,14 @@
 /**
  * The operator runner: the mechanics every operator shares, on any transport. It polls a batch,
- * decodes each record (bytes it cannot read become dead letters), calls the operator (with bounded
+ * decodes each record (bytes it cannot read become dead letters; a schema registry it cannot reach
+ * stops it), calls the operator (with bounded
  * concurrency for stateless operators, one at a time for ordered ones), encodes and sends what it
  * emits, dead-letters what it could not handle, and only then commits the batch's positions.
  */
 import { describeError } from '../common/errors.ts';
 import type { DeadLetterDraft, Operator, OperatorOutput } from '../operators/types.ts';
 import type { RecordCodec } from './codec.ts';
-import { deadLetterRecord } from './dead-letter.ts';
+import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from './dead-letter.ts';
 import type { PipelineStats } from './stats.ts';
 import { Topics } from './topics.ts';
 import { nextPositions, type ConsumedMessage, type Transport, type OutgoingMessage } from './transport.ts';
@@ -37,9 +38,10 @@ export async function runOperator(op: Operator<never>, options: RunOperatorOptio
   const handle = async (m: ConsumedMessage): Promise<OperatorOutput> => {
     let record: object;
     try {
-      record = codec.decode(op.descriptor.inputType, m.value);
+      record = await codec.decode(op.descriptor.inputType, m.value);
     } catch (error) {
-      return { emit: [], dead: [draft('decode_failed', describeError(error), m.value)] };
+      if (isRegistryOutage(error)) throw error;
+      return { emit: [], dead: [draft(decodeFailureReason(error), describeError(error), m.value)] };
     }
     try {
       return await op.process(record as never, signal);

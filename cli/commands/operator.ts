@@ -3,8 +3,8 @@ import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { openCorpus, type Corpus } from '../../corpus/index.ts';
 import { corpusStore } from '../../pipeline/corpus-store.ts';
 import { OPERATOR_NAMES, runKafkaOperator, type OperatorName } from '../../pipeline/kafka-operator.ts';
+import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings } from '../../pipeline/kafka-run.ts';
-import { defaultRegistry } from '../../schemas/index.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
 import { intOption, parse, stringOption } from '../args.ts';
@@ -14,7 +14,7 @@ import { openTeacher, type RunTeacher } from './teacher-setup.ts';
 
 export async function operatorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    brokers: { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' }, 'teacher-url': { type: 'string' },
+    brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
   }, 'operator');
   if (values.help === true) {
@@ -29,6 +29,8 @@ export async function operatorCommand(argv: string[]): Promise<number> {
   const config = configFrom(values, {
     transport: 'kafka',
     brokers: stringOption(values, 'brokers'),
+    'kafka.wireFormat': stringOption(values, 'wire-format'),
+    'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
     'kafka.partitions': intOption(values, 'partitions', 1),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
@@ -40,7 +42,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${op}: ${line}\n`);
   };
-  const codec: RecordCodec = defaultRegistry();
+  const codec: RecordCodec = await kafkaCodec(config);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -53,7 +55,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log);
     if (op === 'sink') corpus = await openCorpus(config.dataDir);
     const target = intOption(values, 'target', 1);
-    log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')}`);
+    log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')} · ${wireFormatLine(config.kafka)}`);
     const stats = await runKafkaOperator({
       name: op, config: teacher?.config ?? config, kafka, codec, signal: stop.signal, onLog: log,
       ...(teacher === undefined ? {} : { teacher: teacher.teacher }),

@@ -3,6 +3,7 @@ import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { openCorpus } from '../../corpus/index.ts';
 import { corpusStore } from '../../pipeline/corpus-store.ts';
 import { runEmbedded } from '../../pipeline/run.ts';
+import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings, runKafka } from '../../pipeline/kafka-run.ts';
 import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
@@ -16,7 +17,7 @@ import { openTeacher } from './teacher-setup.ts';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
+    target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
     'stall-timeout': { type: 'string' }, 'max-cost': { type: 'string' }, 'teacher-mode': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
   }, 'run');
@@ -31,6 +32,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const config = configFrom(values, {
     transport: stringOption(values, 'transport'),
     brokers: stringOption(values, 'brokers'),
+    'kafka.wireFormat': stringOption(values, 'wire-format'),
+    'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
     'teacher.mode': stringOption(values, 'teacher-mode'),
@@ -48,7 +51,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const pool = await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds });
   for (const r of pool.rejected) display.log(`seed pool: ${r.file}: ${r.message} [${r.reason}]`);
   const topics = await loadTopics();
-  const codec: RecordCodec = defaultRegistry();
+  const codec: RecordCodec = kafka === undefined ? defaultRegistry() : await kafkaCodec(config);
 
   const corpus = await openCorpus(config.dataDir);
   const stop = new AbortController();
@@ -67,7 +70,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds: pool.seeds, topics, codec,
       signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,
     };
-    if (kafka !== undefined) display.log(`run: kafka ${kafka.brokers.join(',')} · topics ${kafka.prefix ?? ''}* · ${kafka.partitions} partitions`);
+    if (kafka !== undefined) {
+      display.log(`run: kafka ${kafka.brokers.join(',')} · topics ${kafka.prefix ?? ''}* · ${kafka.partitions} partitions · ${wireFormatLine(config.kafka)}`);
+    }
     const summary = kafka === undefined ? await runEmbedded(runOptions) : await runKafka({ ...runOptions, kafka, instances });
     display.done();
     display.log(`done: ${progressLine(summary, target)}`);

@@ -1,0 +1,29 @@
+/**
+ * The record codec a Kafka run or operator uses, from `kafka.wireFormat`: Avro single-object encoding (the
+ * default, nothing to run beside the broker) or the Confluent wire format with ids from the schema registry at
+ * `kafka.schemaRegistryUrl`, every topic's `<topic>-value` subject registered on start. The embedded transport
+ * always uses single-object encoding.
+ */
+import type { Config, KafkaConfig } from '../common/config.ts';
+import { ConfluentCodec, RegistryClient, valueSubject, type ConfluentSubject } from '../schemas/confluent/index.ts';
+import { defaultRegistry, loadSchemaRegistry } from '../schemas/index.ts';
+import type { RecordCodec } from '../streams/codec.ts';
+import { TOPIC_TYPES } from '../streams/topics.ts';
+import { topicNamer } from './kafka-run.ts';
+
+export async function kafkaCodec(config: Config): Promise<RecordCodec> {
+  if (config.kafka.wireFormat !== 'confluent') return defaultRegistry();
+  const topicName = topicNamer(config.kafka.topicPrefix);
+  const subjects: ConfluentSubject[] = Object.entries(TOPIC_TYPES).map(([topic, type]) => ({ subject: valueSubject(topicName(topic)), type }));
+  // A registry of our own: writer schemas learned from the registry never leak into the shared one.
+  return ConfluentCodec.open(registryClient(config.kafka), loadSchemaRegistry(), subjects);
+}
+
+export function registryClient(kafka: KafkaConfig): RegistryClient {
+  return new RegistryClient({ url: kafka.schemaRegistryUrl, username: kafka.schemaRegistryUser, password: kafka.schemaRegistryPassword });
+}
+
+/** The wire format in a log line: `single-object Avro`, or the registry's URL (which holds no credentials). */
+export function wireFormatLine(kafka: KafkaConfig): string {
+  return kafka.wireFormat === 'confluent' ? `confluent wire format, schema registry ${kafka.schemaRegistryUrl}` : 'single-object Avro';
+}

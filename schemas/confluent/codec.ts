@@ -1,0 +1,97 @@
+/**
+ * The Confluent codec: our records in the Confluent wire format (confluent/wire.ts), with schema ids from a
+ * schema registry. On open it registers the current schema of every record type under its topic's subject
+ * (TopicNameStrategy: `<topic>-value`); the registry answers with the schema's global id, the same id for
+ * the same schema under any subject, and registering again is a no-op. Encoding writes that id; decoding
+ * looks the writer schema up by the id it finds (once per id, then cached) and resolves it to our reader
+ * schema, so messages from older or newer writers read as today's record.
+ */
+import { ErrorCodes, LaminiError } from '../../common/errors.ts';
+import type { RecordCodec } from '../../streams/codec.ts';
+import type { SchemaEntry, SchemaRegistry } from '../codec.ts';
+import type { AvroSchema } from '../fingerprint.ts';
+import type { RecordTypeName, RecordTypes } from '../types.ts';
+import type { RegistryClient } from './registry-client.ts';
+import { confluentHeader, readConfluentFrame } from './wire.ts';
+
+export interface ConfluentSubject {
+  /** `<topic>-value`. */
+  subject: string;
+  type: RecordTypeName;
+}
+
+/** The subject of a topic's values under the TopicNameStrategy. */
+export const valueSubject = (topic: string): string => `${topic}-value`;
+
+export class ConfluentCodec implements RecordCodec {
+  readonly #schemas: SchemaRegistry;
+  readonly #client: RegistryClient;
+  /** The 5-byte header of each record type's current schema. */
+  readonly #headers = new Map<RecordTypeName, Uint8Array>();
+  readonly #writers = new Map<number, SchemaEntry>();
+  readonly #lookups = new Map<number, Promise<SchemaEntry>>();
+
+  private constructor(schemas: SchemaRegistry, client: RegistryClient) {
+    this.#schemas = schemas;
+    this.#client = client;
+  }
+
+  /**
+   * Registers the current schema of each subject's type and returns a codec that writes their ids.
+   * `schemas` holds our reader schemas; writer schemas fetched by id are added to it as writers.
+   * Throws SCHEMA_REGISTRY_* (unreachable, refused credentials, an incompatible schema).
+   */
+  static async open(client: RegistryClient, schemas: SchemaRegistry, subjects: readonly ConfluentSubject[]): Promise<ConfluentCodec> {
+    const codec = new ConfluentCodec(schemas, client);
+    for (const { subject, type } of subjects) {
+      const entry = schemas.current(type);
+      const id = await client.register(subject, JSON.stringify(entry.schema));
+      codec.#writers.set(id, entry);
+      codec.#headers.set(type, confluentHeader(id));
+    }
+    return codec;
+  }
+
+  /** The registry id each record type is written with. */
+  ids(): Map<RecordTypeName, number> {
+    return new Map([...this.#headers].map(([type, header]) => [type, readConfluentFrame(header).id]));
+  }
+
+  encode<K extends RecordTypeName>(type: K, record: RecordTypes[K]): Uint8Array {
+    const header = this.#headers.get(type);
+    if (header === undefined) {
+      throw new LaminiError(ErrorCodes.SCHEMA_UNKNOWN_TYPE, `no registered schema for record type ${type}`, { details: { typeName: type } });
+    }
+    return this.#schemas.encodeAfter(header, type, record);
+  }
+
+  /** Sync when the writer's id is known; else a promise that looks it up. Throws SCHEMA_UNKNOWN_ID and SCHEMA_*. */
+  decode<K extends RecordTypeName>(type: K, bytes: Uint8Array): RecordTypes[K] | Promise<RecordTypes[K]> {
+    const { id, body } = readConfluentFrame(bytes);
+    const writer = this.#writers.get(id);
+    if (writer !== undefined) return this.#schemas.decodeBody(type, writer, body);
+    return this.#writer(id).then((w) => this.#schemas.decodeBody(type, w, body));
+  }
+
+  /** One lookup per id at a time; a found schema is kept, a failed lookup is not (the next message asks again). */
+  #writer(id: number): Promise<SchemaEntry> {
+    let lookup = this.#lookups.get(id);
+    if (lookup === undefined) {
+      lookup = this.#client.schemaById(id).then((text) => {
+        const entry = this.#schemas.register(parseSchema(text, id), { current: false });
+        this.#writers.set(id, entry);
+        return entry;
+      }).finally(() => this.#lookups.delete(id));
+      this.#lookups.set(id, lookup);
+    }
+    return lookup;
+  }
+}
+
+function parseSchema(text: string, id: number): AvroSchema {
+  try {
+    return JSON.parse(text) as AvroSchema;
+  } catch {
+    throw new LaminiError(ErrorCodes.SCHEMA_INVALID, `schema id ${id} is not valid JSON`, { details: { id } });
+  }
+}
