@@ -64,3 +64,26 @@ test('the API key is masked when the configuration is shown', () => {
   assert.equal(redactConfig(c).teacher.apiKey, '***');
   assert.ok(!JSON.stringify(redactConfig(c)).includes('sk-secret-123'));
 });
+
+test('kafka.wireFormat confluent needs a schema registry URL without credentials; the password is masked', () => {
+  const env = (vars: Record<string, string>) => loadConfig({ cwd: dir(), env: vars });
+  assert.equal(env({}).kafka.wireFormat, 'single-object');
+  const noUrl = (() => { try { env({ LAMINI_WIRE_FORMAT: 'confluent' }); } catch (e) { return e; } })();
+  assert.ok(noUrl instanceof LaminiError && noUrl.code === 'CONFIG_INVALID');
+  assert.match(noUrl.message, /kafka\.schemaRegistryUrl must be set when kafka\.wireFormat is confluent/);
+  assert.throws(() => env({ LAMINI_WIRE_FORMAT: 'avro' }), /kafka\.wireFormat must be one of single-object, confluent/);
+  assert.throws(() => env({ LAMINI_SCHEMA_REGISTRY_URL: 'ftp://x' }), /kafka\.schemaRegistryUrl must be an http:\/\/ or https:\/\/ URL/);
+  const withCreds = (() => { try { env({ LAMINI_SCHEMA_REGISTRY_URL: 'https://me:hunter2-pw@sr.example:8081' }); } catch (e) { return e; } })();
+  assert.ok(withCreds instanceof LaminiError);
+  assert.match(withCreds.message, /must not hold credentials/);
+  assert.ok(!withCreds.message.includes('hunter2-pw') && !JSON.stringify(withCreds.details).includes('hunter2-pw'));
+
+  const c = env({
+    LAMINI_WIRE_FORMAT: 'confluent', LAMINI_SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
+    LAMINI_SCHEMA_REGISTRY_USER: 'lamini', LAMINI_SCHEMA_REGISTRY_PASSWORD: 'reg-secret-pw',
+  });
+  assert.deepEqual([c.kafka.wireFormat, c.kafka.schemaRegistryUrl, c.kafka.schemaRegistryUser], ['confluent', 'http://127.0.0.1:8081', 'lamini']);
+  assert.equal(c.kafka.schemaRegistryPassword, 'reg-secret-pw');
+  assert.equal(redactConfig(c).kafka.schemaRegistryPassword, '***');
+  assert.ok(!JSON.stringify(redactConfig(c)).includes('reg-secret-pw'));
+});
