@@ -14,6 +14,7 @@ import avsc from 'avsc';
 import type { Type } from 'avsc';
 import { ErrorCodes, LaminiError } from '../common/errors.ts';
 import { typeHook } from './avro-types.ts';
+import { checkHeader } from './header.ts';
 import { canonicalForm, fingerprintHex, rabinFingerprint, type AvroSchema } from './fingerprint.ts';
 import { readSchemaDir } from './load.ts';
 import type { RecordTypeName, RecordTypes } from './types.ts';
@@ -163,17 +164,7 @@ export class SchemaRegistry {
 
   /** The writer schema a message names in its header. Throws SCHEMA_BAD_MAGIC, SCHEMA_UNKNOWN_FINGERPRINT. */
   writerOf(bytes: Uint8Array): SchemaEntry {
-    if (bytes.byteLength < 2 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1]) {
-      const head = Buffer.from(bytes.subarray(0, 2)).toString('hex');
-      throw new LaminiError(ErrorCodes.SCHEMA_BAD_MAGIC, `not an Avro single-object message (starts with "${head}", not "c301")`, {
-        details: { head, bytes: bytes.byteLength },
-      });
-    }
-    if (bytes.byteLength < HEADER_BYTES) {
-      throw new LaminiError(ErrorCodes.SCHEMA_DECODE_FAILED, `message of ${bytes.byteLength} bytes is shorter than its header`, {
-        details: { bytes: bytes.byteLength },
-      });
-    }
+    checkHeader(bytes, MAGIC, HEADER_BYTES, 'an Avro single-object');
     const fingerprint = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(2, true);
     const writer = this.#writers.get(fingerprint);
     if (writer === undefined) {

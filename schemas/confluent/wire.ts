@@ -10,9 +10,11 @@
  * The id is the registry's global id of the writer schema; a reader looks the schema up by it.
  */
 import { ErrorCodes, LaminiError } from '../../common/errors.ts';
+import { checkHeader } from '../header.ts';
 
 export const CONFLUENT_MAGIC = 0x00;
 export const CONFLUENT_HEADER_BYTES = 5;
+const MAGIC_BYTES = Uint8Array.of(CONFLUENT_MAGIC);
 
 /** The 5-byte header for schema `id`. */
 export function confluentHeader(id: number): Uint8Array {
@@ -32,17 +34,7 @@ export interface ConfluentFrame {
 
 /** Splits a message into its schema id and Avro body. Throws SCHEMA_BAD_MAGIC, SCHEMA_DECODE_FAILED. */
 export function readConfluentFrame(bytes: Uint8Array): ConfluentFrame {
-  if (bytes.byteLength < 1 || bytes[0] !== CONFLUENT_MAGIC) {
-    const head = Buffer.from(bytes.subarray(0, 2)).toString('hex');
-    throw new LaminiError(ErrorCodes.SCHEMA_BAD_MAGIC, `not a Confluent wire-format message (starts with "${head}", not "00")`, {
-      details: { head, bytes: bytes.byteLength },
-    });
-  }
-  if (bytes.byteLength < CONFLUENT_HEADER_BYTES) {
-    throw new LaminiError(ErrorCodes.SCHEMA_DECODE_FAILED, `message of ${bytes.byteLength} bytes is shorter than its header`, {
-      details: { bytes: bytes.byteLength },
-    });
-  }
+  checkHeader(bytes, MAGIC_BYTES, CONFLUENT_HEADER_BYTES, 'a Confluent wire-format');
   const id = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(1, false);
   return { id, body: bytes.subarray(CONFLUENT_HEADER_BYTES) };
 }

@@ -3,7 +3,7 @@
  * schema registry double (subjects registered, ids written, writer schemas fetched by id and resolved to ours,
  * a v1 writer read by a v2 reader and back), and the registry client's typed one-line failures.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isLaminiError, type ErrorCode } from '../../../common/errors.ts';
@@ -13,7 +13,7 @@ import {
 } from '../../../schemas/confluent/index.ts';
 import { loadSchemaRegistry, type AvroSchema, type Instruction, type Seed } from '../../../schemas/index.ts';
 import { decodeFailureReason, isRegistryOutage } from '../../../streams/dead-letter.ts';
-import { startSchemaRegistryDouble } from '../../helpers/schema-registry-double.ts';
+import { startSchemaRegistryDouble, type SchemaRegistryDouble, type SchemaRegistryDoubleOptions } from '../../helpers/schema-registry-double.ts';
 
 const code = (c: ErrorCode) => (e: unknown): boolean => isLaminiError(e, c);
 const V2 = JSON.parse(readFileSync(new URL('../../fixtures/schemas/seed.v2.avsc', import.meta.url), 'utf8')) as AvroSchema;
@@ -24,6 +24,13 @@ const instruction: Instruction = {
 };
 /** No waiting in tests: retries come at once. */
 const fast: RetryPolicy = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5, maxElapsedMs: 5_000 };
+
+/** A registry double closed when the test ends. */
+async function registryDouble(t: TestContext, options?: SchemaRegistryDoubleOptions): Promise<SchemaRegistryDouble> {
+  const registry = await startSchemaRegistryDouble(options);
+  t.after(() => registry.close());
+  return registry;
+}
 
 test('the header is magic 0 then the schema id as a 32-bit big-endian integer', () => {
   assert.equal(Buffer.from(confluentHeader(7)).toString('hex'), '0000000007');
@@ -42,137 +49,114 @@ test('bytes without magic 0, or shorter than the header, are typed decode errors
   assert.throws(() => readConfluentFrame(Uint8Array.of(0, 0, 0, 1)), code('SCHEMA_DECODE_FAILED'));
 });
 
-test('open registers each subject; records round-trip with the id the registry gave, one id per schema', async () => {
-  const registry = await startSchemaRegistryDouble({ firstId: 0x01000001 });
-  try {
-    const client = new RegistryClient({ url: registry.url, retry: fast });
-    const subjects = [
-      { subject: valueSubject('t.seeds'), type: 'Seed' as const },
-      { subject: valueSubject('t.instructions.raw'), type: 'Instruction' as const },
-      { subject: valueSubject('t.instructions.unique'), type: 'Instruction' as const },
-    ];
-    const codec = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
-    assert.deepEqual([...registry.subjects().keys()].sort(), ['t.instructions.raw-value', 't.instructions.unique-value', 't.seeds-value']);
-    assert.deepEqual(await client.subjects(), [...registry.subjects().keys()]);
-    const ids = codec.ids();
-    assert.equal(registry.subjects().get('t.instructions.raw-value')?.[0], ids.get('Instruction'));
-    assert.equal(registry.subjects().get('t.instructions.unique-value')?.[0], ids.get('Instruction'), 'the same schema has one id');
+test('open registers each subject; records round-trip with the id the registry gave, one id per schema', async (t) => {
+  const registry = await registryDouble(t, { firstId: 0x01000001 });
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  const subjects = [
+    { subject: valueSubject('t.seeds'), type: 'Seed' as const },
+    { subject: valueSubject('t.instructions.raw'), type: 'Instruction' as const },
+    { subject: valueSubject('t.instructions.unique'), type: 'Instruction' as const },
+  ];
+  const codec = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
+  assert.deepEqual([...registry.subjects().keys()].sort(), ['t.instructions.raw-value', 't.instructions.unique-value', 't.seeds-value']);
+  assert.deepEqual(await client.subjects(), [...registry.subjects().keys()]);
+  const ids = codec.ids();
+  assert.equal(registry.subjects().get('t.instructions.raw-value')?.[0], ids.get('Instruction'));
+  assert.equal(registry.subjects().get('t.instructions.unique-value')?.[0], ids.get('Instruction'), 'the same schema has one id');
 
-    const bytes = codec.encode('Instruction', instruction);
-    assert.equal(bytes[0], 0);
-    assert.equal(readConfluentFrame(bytes).id, ids.get('Instruction'));
-    assert.deepEqual(await codec.decode('Instruction', bytes), instruction);
-    assert.deepEqual(await codec.decode('Seed', codec.encode('Seed', seed)), seed);
-    assert.throws(() => codec.encode('Example', {} as never), code('SCHEMA_UNKNOWN_TYPE'));
-    assert.throws(() => codec.encode('Seed', { ...seed, id: 1 } as never), code('RECORD_INVALID'));
+  const bytes = codec.encode('Instruction', instruction);
+  assert.equal(bytes[0], 0);
+  assert.equal(readConfluentFrame(bytes).id, ids.get('Instruction'));
+  assert.deepEqual(await codec.decode('Instruction', bytes), instruction);
+  assert.deepEqual(await codec.decode('Seed', codec.encode('Seed', seed)), seed);
+  assert.throws(() => codec.encode('Example', {} as never), code('SCHEMA_UNKNOWN_TYPE'));
+  assert.throws(() => codec.encode('Seed', { ...seed, id: 1 } as never), code('RECORD_INVALID'));
 
-    // Opening again (a restart, a second process) registers nothing new and gets the same ids.
-    const again = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
-    assert.deepEqual(again.ids(), ids);
-    assert.equal(registry.subjects().get('t.seeds-value')?.length, 1);
-  } finally {
-    await registry.close();
-  }
+  // Opening again (a restart, a second process) registers nothing new and gets the same ids.
+  const again = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
+  assert.deepEqual(again.ids(), ids);
+  assert.equal(registry.subjects().get('t.seeds-value')?.length, 1);
 });
 
-test('a v1 writer is read by a v2 reader (defaults filled) and a v2 writer by a v1 reader; each id is fetched once', async () => {
-  const registry = await startSchemaRegistryDouble();
-  try {
-    const client = new RegistryClient({ url: registry.url, retry: fast });
-    const subjects = [{ subject: 'seeds-value', type: 'Seed' as const }];
-    const v1 = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
-    const v2schemas = loadSchemaRegistry();
-    v2schemas.register(V2);
-    const v2 = await ConfluentCodec.open(client, v2schemas, subjects);
-    assert.notEqual(v1.ids().get('Seed'), v2.ids().get('Seed'), 'v2 is a new version of the subject');
-    assert.equal(registry.subjects().get('seeds-value')?.length, 2);
+test('a v1 writer is read by a v2 reader (defaults filled) and a v2 writer by a v1 reader; each id is fetched once', async (t) => {
+  const registry = await registryDouble(t);
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  const subjects = [{ subject: 'seeds-value', type: 'Seed' as const }];
+  const v1 = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
+  const v2schemas = loadSchemaRegistry();
+  v2schemas.register(V2);
+  const v2 = await ConfluentCodec.open(client, v2schemas, subjects);
+  assert.notEqual(v1.ids().get('Seed'), v2.ids().get('Seed'), 'v2 is a new version of the subject');
+  assert.equal(registry.subjects().get('seeds-value')?.length, 2);
 
-    const fromV1 = v1.encode('Seed', seed);
-    const before = registry.requests.filter((r) => r.path.startsWith('/schemas/ids/')).length;
-    assert.deepEqual(await v2.decode('Seed', fromV1), { ...seed, language: null, weight: 1 });
-    assert.deepEqual(v2.decode('Seed', fromV1), { ...seed, language: null, weight: 1 }, 'a known id decodes without a lookup');
-    const fromV2 = v2.encode('Seed', { ...seed, language: 'de', weight: 0.5 } as Seed);
-    assert.deepEqual(await v1.decode('Seed', fromV2), seed);
-    const lookups = registry.requests.filter((r) => r.path.startsWith('/schemas/ids/')).length - before;
-    assert.equal(lookups, 2, 'one lookup per unseen id');
-  } finally {
-    await registry.close();
-  }
+  const fromV1 = v1.encode('Seed', seed);
+  const before = registry.requests.filter((r) => r.path.startsWith('/schemas/ids/')).length;
+  assert.deepEqual(await v2.decode('Seed', fromV1), { ...seed, language: null, weight: 1 });
+  assert.deepEqual(v2.decode('Seed', fromV1), { ...seed, language: null, weight: 1 }, 'a known id decodes without a lookup');
+  const fromV2 = v2.encode('Seed', { ...seed, language: 'de', weight: 0.5 } as Seed);
+  assert.deepEqual(await v1.decode('Seed', fromV2), seed);
+  const lookups = registry.requests.filter((r) => r.path.startsWith('/schemas/ids/')).length - before;
+  assert.equal(lookups, 2, 'one lookup per unseen id');
 });
 
-test('an id the registry does not know is SCHEMA_UNKNOWN_ID, dead-lettered as unknown_schema_id', async () => {
-  const registry = await startSchemaRegistryDouble();
-  try {
-    const codec = await ConfluentCodec.open(new RegistryClient({ url: registry.url, retry: fast }), loadSchemaRegistry(), [{ subject: 's-value', type: 'Seed' }]);
-    const unknown = Buffer.concat([confluentHeader(4242), Uint8Array.of(2, 0x41)]);
-    const failure = await Promise.resolve().then(() => codec.decode('Seed', unknown)).then(() => undefined, (e: unknown) => e);
-    assert.ok(isLaminiError(failure, 'SCHEMA_UNKNOWN_ID'), String(failure));
-    assert.match((failure as Error).message, /no schema with id 4242/);
-    assert.equal(decodeFailureReason(failure), 'unknown_schema_id');
-    assert.equal(isRegistryOutage(failure), false);
-    assert.equal(registry.requests.filter((r) => r.path === '/schemas/ids/4242').length, 1, 'a 404 is not retried');
-    // A schema of another record type cannot be read as a Seed.
-    const other = await ConfluentCodec.open(new RegistryClient({ url: registry.url }), loadSchemaRegistry(), [{ subject: 'i-value', type: 'Instruction' }]);
-    await assert.rejects(async () => codec.decode('Seed', other.encode('Instruction', instruction)), code('SCHEMA_INCOMPATIBLE'));
-  } finally {
-    await registry.close();
-  }
+test('an id the registry does not know is SCHEMA_UNKNOWN_ID, dead-lettered as unknown_schema_id', async (t) => {
+  const registry = await registryDouble(t);
+  const codec = await ConfluentCodec.open(new RegistryClient({ url: registry.url, retry: fast }), loadSchemaRegistry(), [{ subject: 's-value', type: 'Seed' }]);
+  const unknown = Buffer.concat([confluentHeader(4242), Uint8Array.of(2, 0x41)]);
+  const failure = await Promise.resolve().then(() => codec.decode('Seed', unknown)).then(() => undefined, (e: unknown) => e);
+  assert.ok(isLaminiError(failure, 'SCHEMA_UNKNOWN_ID'), String(failure));
+  assert.match((failure as Error).message, /no schema with id 4242/);
+  assert.equal(decodeFailureReason(failure), 'unknown_schema_id');
+  assert.equal(isRegistryOutage(failure), false);
+  assert.equal(registry.requests.filter((r) => r.path === '/schemas/ids/4242').length, 1, 'a 404 is not retried');
+  // A schema of another record type cannot be read as a Seed.
+  const other = await ConfluentCodec.open(new RegistryClient({ url: registry.url }), loadSchemaRegistry(), [{ subject: 'i-value', type: 'Instruction' }]);
+  await assert.rejects(async () => codec.decode('Seed', other.encode('Instruction', instruction)), code('SCHEMA_INCOMPATIBLE'));
 });
 
-test('5xx and 429 are retried through common/retry.ts; a registry that stays down is SCHEMA_REGISTRY_UNAVAILABLE', async () => {
-  const registry = await startSchemaRegistryDouble();
-  try {
-    const client = new RegistryClient({ url: registry.url, retry: fast });
-    registry.failNext(1, 429);
-    registry.failNext(1, 503);
-    assert.equal(await client.register('x-value', JSON.stringify(V2)), 1);
-    assert.deepEqual(registry.requests.map((r) => r.status), [429, 503, 200]);
-    registry.failNext(3, 500);
-    await assert.rejects(client.subjects(), (e: unknown) => {
-      assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && isRegistryOutage(e));
-      assert.equal(retriesOf(e), 2);
-      assert.match((e as Error).message, /^schema registry http:\/\/127\.0\.0\.1:\d+: GET \/subjects answered 500: injected 500$/);
-      return true;
-    });
-    registry.hangNext(1);
-    const impatient = new RegistryClient({ url: registry.url, timeoutMs: 200, retry: { ...fast, maxRetries: 0 } });
-    await assert.rejects(impatient.subjects(), (e: unknown) => isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && /no reply within 200 ms/.test((e as Error).message));
-  } finally {
-    await registry.close();
-  }
+test('5xx and 429 are retried through common/retry.ts; a registry that stays down is SCHEMA_REGISTRY_UNAVAILABLE', async (t) => {
+  const registry = await registryDouble(t);
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  registry.failNext(1, 429);
+  registry.failNext(1, 503);
+  assert.equal(await client.register('x-value', JSON.stringify(V2)), 1);
+  assert.deepEqual(registry.requests.map((r) => r.status), [429, 503, 200]);
+  registry.failNext(3, 500);
+  await assert.rejects(client.subjects(), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && isRegistryOutage(e));
+    assert.equal(retriesOf(e), 2);
+    assert.match((e as Error).message, /^schema registry http:\/\/127\.0\.0\.1:\d+: GET \/subjects answered 500: injected 500$/);
+    return true;
+  });
+  registry.hangNext(1);
+  const impatient = new RegistryClient({ url: registry.url, timeoutMs: 200, retry: { ...fast, maxRetries: 0 } });
+  await assert.rejects(impatient.subjects(), (e: unknown) => isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && /no reply within 200 ms/.test((e as Error).message));
+  await registry.close(); // nothing listens on its port now
   const gone = new RegistryClient({ url: registry.url, retry: fast });
   await assert.rejects(gone.subjects(), (e: unknown) => isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && /unreachable \(ECONNREFUSED\)/.test((e as Error).message));
 });
 
-test('basic auth: the right password is sent; a wrong one is SCHEMA_REGISTRY_AUTH and never printed', async () => {
-  const registry = await startSchemaRegistryDouble({ username: 'lamini', password: 'reg-secret-pw' });
-  try {
-    const ok = new RegistryClient({ url: registry.url, username: 'lamini', password: 'reg-secret-pw', retry: fast });
-    assert.equal(await ok.register('a-value', JSON.stringify(V2)), 1);
-    const wrong = new RegistryClient({ url: registry.url, username: 'lamini', password: 'not-the-pw-123', retry: fast });
-    await assert.rejects(wrong.subjects(), (e: unknown) => {
-      assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_AUTH') && isRegistryOutage(e));
-      assert.ok(!(e as Error).message.includes('not-the-pw-123') && !JSON.stringify((e as { details: unknown }).details).includes('not-the-pw'));
-      assert.equal((e as Error).message.split('\n').length, 1);
-      return true;
-    });
-    assert.equal(registry.requests.at(-1)?.status, 401, 'a 401 is not retried');
-  } finally {
-    await registry.close();
-  }
+test('basic auth: the right password is sent; a wrong one is SCHEMA_REGISTRY_AUTH and never printed', async (t) => {
+  const registry = await registryDouble(t, { username: 'lamini', password: 'reg-secret-pw' });
+  const ok = new RegistryClient({ url: registry.url, username: 'lamini', password: 'reg-secret-pw', retry: fast });
+  assert.equal(await ok.register('a-value', JSON.stringify(V2)), 1);
+  const wrong = new RegistryClient({ url: registry.url, username: 'lamini', password: 'not-the-pw-123', retry: fast });
+  await assert.rejects(wrong.subjects(), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_AUTH') && isRegistryOutage(e));
+    assert.ok(!(e as Error).message.includes('not-the-pw-123') && !JSON.stringify((e as { details: unknown }).details).includes('not-the-pw'));
+    assert.equal((e as Error).message.split('\n').length, 1);
+    return true;
+  });
+  assert.equal(registry.requests.at(-1)?.status, 401, 'a 401 is not retried');
 });
 
-test('a schema the subject cannot take is SCHEMA_REGISTRY_INCOMPATIBLE, and open fails with it', async () => {
-  const registry = await startSchemaRegistryDouble();
-  try {
-    registry.register('t.seeds-value', JSON.stringify({ type: 'record', name: 'Seed', namespace: 'lamini', fields: [{ name: 'x', type: 'int' }] }));
-    const client = new RegistryClient({ url: registry.url, retry: fast });
-    await assert.rejects(ConfluentCodec.open(client, loadSchemaRegistry(), [{ subject: 't.seeds-value', type: 'Seed' }]), (e: unknown) => {
-      assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE'), String(e));
-      assert.match((e as Error).message, /POST \/subjects\/t\.seeds-value\/versions refused the schema as incompatible: Schema being registered is incompatible/);
-      return true;
-    });
-  } finally {
-    await registry.close();
-  }
+test('a schema the subject cannot take is SCHEMA_REGISTRY_INCOMPATIBLE, and open fails with it', async (t) => {
+  const registry = await registryDouble(t);
+  registry.register('t.seeds-value', JSON.stringify({ type: 'record', name: 'Seed', namespace: 'lamini', fields: [{ name: 'x', type: 'int' }] }));
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  await assert.rejects(ConfluentCodec.open(client, loadSchemaRegistry(), [{ subject: 't.seeds-value', type: 'Seed' }]), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE'), String(e));
+    assert.match((e as Error).message, /POST \/subjects\/t\.seeds-value\/versions refused the schema as incompatible: Schema being registered is incompatible/);
+    return true;
+  });
 });
