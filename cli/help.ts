@@ -98,8 +98,8 @@ them; the sink commits what they produce even though their tasks were already co
 It prints one line: replayed N dead letters (by reason); N skipped (not chosen by --reason/--operator);
 N not replayable (by reason); N already replayed.
 Replayable: letters whose payload is the failed record (respond's and generate's teacher_* failures,
-operator_error; decode_failed once the bytes decode). Not replayable: letters that hold something else,
-e.g. the teacher's reply (teacher_no_examples, teacher_bad_json, teacher_truncated) or a rejected
+operator_error; decode_failed and unknown_schema_id once the bytes decode). Not replayable: letters that
+hold something else, e.g. the teacher's reply (teacher_no_examples, teacher_bad_json, teacher_truncated) or a rejected
 instruction's text. Each replayed letter is logged in <data-dir>/dlq/replayed.jsonl, so replaying again
 sends only letters not sent before (a record that fails again is a new letter and can be replayed).
 list prints, per reason, how many letters there are, how many a replay would send, and how many were
@@ -112,6 +112,8 @@ Options:
   --json                the counts as JSON (by reason; why each reason is not replayable)
   --transport NAME      kafka (env LAMINI_TRANSPORT; config "transport")
   --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
+  --wire-format NAME    single-object (default) or confluent, as the pipeline wrote them (env LAMINI_WIRE_FORMAT)
+  --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL)
 Topic prefix: kafka.topicPrefix in the config, as for "lamini run".
 
 ${COMMON}`,

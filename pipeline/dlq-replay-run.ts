@@ -11,6 +11,7 @@
 import type { RecordType } from '../operators/types.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
+import { isRegistryOutage } from '../streams/dead-letter.ts';
 import { scanTopic } from '../streams/scan.ts';
 import { TOPIC_TYPES, Topics, type TopicName } from '../streams/topics.ts';
 import type { Transport } from '../streams/transport.ts';
@@ -48,17 +49,22 @@ export async function replayDeadLetters(o: ReplayRunOptions): Promise<ReplayResu
   const byName = new Map((Object.keys(TOPIC_TYPES) as TopicName[]).map((t) => [o.topicName(t), TOPIC_TYPES[t]] as const));
   const topicType = (source: string): RecordType | undefined => byName.get(source);
 
+  const raw: Uint8Array[] = [];
+  await scanTopic(o.transport, o.topicName(Topics.dlq), (m) => {
+    raw.push(m.value);
+  }, o.signal === undefined ? {} : { signal: o.signal });
   const letters: DeadLetter[] = [];
   let unreadable = 0;
-  await scanTopic(o.transport, o.topicName(Topics.dlq), (m) => {
+  for (const value of raw) {
     try {
-      letters.push(o.codec.decode('DeadLetter', m.value) as DeadLetter);
-    } catch {
+      letters.push((await o.codec.decode('DeadLetter', value)) as DeadLetter);
+    } catch (error) {
+      if (isRegistryOutage(error)) throw error;
       unreadable++;
     }
-  }, o.signal === undefined ? {} : { signal: o.signal });
+  }
 
-  const plan = planReplay(letters, { filter: o.filter, replayed: await readReplayLog(o.dataDir), codec: o.codec, topicType });
+  const plan = await planReplay(letters, { filter: o.filter, replayed: await readReplayLog(o.dataDir), codec: o.codec, topicType });
   if (unreadable > 0) {
     plan.counts.notReplayable += unreadable;
     plan.counts.byReason[UNREADABLE_LETTER] = { replayed: 0, skipped: 0, notReplayable: unreadable, alreadyReplayed: 0 };

@@ -27,6 +27,7 @@ import { describeError } from '../common/errors.ts';
 import type { RecordType } from '../operators/types.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
+import { isRegistryOutage } from '../streams/dead-letter.ts';
 
 export interface ReplayFilter {
   /** Reason codes to replay; empty: every reason. */
@@ -91,7 +92,7 @@ export function emptyCounts(): ReplayCounts {
   return { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0, byReason: {} };
 }
 
-export function planReplay(letters: Iterable<DeadLetter>, options: PlanOptions): ReplayPlan {
+export async function planReplay(letters: Iterable<DeadLetter>, options: PlanOptions): Promise<ReplayPlan> {
   const { filter } = options;
   const reasons = new Set(filter.reasons);
   const operators = new Set(filter.operators);
@@ -101,11 +102,11 @@ export function planReplay(letters: Iterable<DeadLetter>, options: PlanOptions):
   const seen = new Set<string>();
   for (const letter of letters) {
     const tally = (counts.byReason[letter.reason] ??= { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0 });
-    const outcome = ((): keyof ReasonCounts => {
+    const outcome = await (async (): Promise<keyof ReasonCounts> => {
       if ((reasons.size > 0 && !reasons.has(letter.reason)) || (operators.size > 0 && !operators.has(letter.operator))) return 'skipped';
       const mark = replayMark(letter);
       if (options.replayed.has(mark) || seen.has(mark)) return 'alreadyReplayed';
-      const record = sourceRecord(letter, options);
+      const record = await sourceRecord(letter, options);
       if (typeof record === 'string') {
         why[letter.reason] ??= record;
         return 'notReplayable';
@@ -120,16 +121,20 @@ export function planReplay(letters: Iterable<DeadLetter>, options: PlanOptions):
   return { sends, counts, notReplayableWhy: why };
 }
 
+/** Starts like Avro in either wire format: single-object (`C3 01`) or Confluent (`00`, which no JSON text starts with). */
+const looksLikeAvro = (payload: Uint8Array): boolean => (payload[0] === 0xc3 && payload[1] === 0x01) || payload[0] === 0x00;
+
 /** The record to send for a letter, or why there is none. */
-function sourceRecord(letter: DeadLetter, options: PlanOptions): { key: string; value: Uint8Array } | string {
+async function sourceRecord(letter: DeadLetter, options: PlanOptions): Promise<{ key: string; value: Uint8Array } | string> {
   const type = options.topicType(letter.source_topic);
   if (type === undefined) return `its source topic ${letter.source_topic} is not one of this pipeline's topics`;
   const { codec } = options;
   const payload = letter.payload;
   try {
     // Avro bytes: the record exactly as it was sent, once they decode.
-    if (payload[0] === 0xc3 && payload[1] === 0x01) return { key: recordKey(type, codec.decode(type, payload)), value: payload };
+    if (looksLikeAvro(payload)) return { key: recordKey(type, await codec.decode(type, payload)), value: payload };
   } catch (error) {
+    if (isRegistryOutage(error)) throw error;
     return `its payload does not decode as ${type}: ${describeError(error)}`;
   }
   let parsed: unknown;

@@ -3,8 +3,8 @@ import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { replaySummary, type ReplayCounts } from '../../pipeline/dlq-replay.ts';
 import { replayDeadLetters, type ReplayResult } from '../../pipeline/dlq-replay-run.ts';
 import { OPERATOR_NAMES } from '../../pipeline/kafka-operator.ts';
+import { kafkaCodec } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
-import { defaultRegistry } from '../../schemas/index.ts';
 import { parse, stringOption, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
@@ -15,6 +15,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     reason: { type: 'string', multiple: true }, operator: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, transport: { type: 'string' }, brokers: { type: 'string' },
+    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' },
   }, 'dlq');
   if (values.help === true) {
     process.stdout.write(`${HELP.dlq}\n`);
@@ -34,18 +35,22 @@ export async function dlqCommand(argv: string[]): Promise<number> {
       throw new LaminiError(ErrorCodes.USAGE, `--operator "${op}" is not one of ${OPERATOR_NAMES.join(', ')}`);
     }
   }
-  const config = configFrom(values, { transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers') });
+  const config = configFrom(values, {
+    transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers'),
+    'kafka.wireFormat': stringOption(values, 'wire-format'), 'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
+  });
   if (config.transport !== 'kafka') {
     throw new LaminiError(ErrorCodes.USAGE,
       `lamini dlq ${sub} needs --transport kafka --brokers HOST:PORT: an embedded run keeps its dead letters only in the corpus ("lamini stats" counts them by reason)`);
   }
   const kafka = kafkaSettings(config);
+  const codec = await kafkaCodec(config);
   const transport = kafkaTransport(kafka);
   const list = sub === 'list';
   let result: ReplayResult;
   try {
     result = await replayDeadLetters({
-      transport, topicName: topicNamer(kafka.prefix), codec: defaultRegistry(), dataDir: config.dataDir,
+      transport, topicName: topicNamer(kafka.prefix), codec, dataDir: config.dataDir,
       filter: list ? { reasons: [], operators: [] } : { reasons, operators }, dryRun: list || values['dry-run'] === true,
     });
   } finally {

@@ -12,12 +12,14 @@ import { isLaminiError } from '../../../common/errors.ts';
 import { planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
 import { readReplayLog, replayLogPath } from '../../../pipeline/dlq-replay-log.ts';
 import { REPLAY_HEADER, replayDeadLetters } from '../../../pipeline/dlq-replay-run.ts';
-import { defaultRegistry } from '../../../schemas/index.ts';
+import { ConfluentCodec, RegistryClient } from '../../../schemas/confluent/index.ts';
+import { defaultRegistry, loadSchemaRegistry } from '../../../schemas/index.ts';
 import type { DeadLetter, GenerationTask, Instruction } from '../../../schemas/types.ts';
 import { EmbeddedTransport } from '../../../streams/embedded.ts';
 import { partitionForKey } from '../../../streams/partitioner.ts';
 import { TOPIC_TYPES, Topics, type TopicName } from '../../../streams/topics.ts';
 import type { ConsumedMessage } from '../../../streams/transport.ts';
+import { startSchemaRegistryDouble } from '../../helpers/schema-registry-double.ts';
 
 const codec = defaultRegistry();
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -37,7 +39,7 @@ const letter = (reason: string, operator: string, sourceTopic: string, payload: 
 const topicType = (t: string) => TOPIC_TYPES[t as TopicName];
 const all: ReplayFilter = { reasons: [], operators: [] };
 
-test('records kept as JSON or Avro are sent back to their source topic with their producer\'s key; the rest is counted not replayable by reason', () => {
+test('records kept as JSON or Avro are sent back to their source topic with their producer\'s key; the rest is counted not replayable by reason', async () => {
   const letters = [
     letter('teacher_http', 'respond', Topics.instructionsUnique, text(JSON.stringify(instruction('i1')))),
     letter('teacher_timeout', 'generate', Topics.tasks, text(JSON.stringify(task))),
@@ -47,7 +49,7 @@ test('records kept as JSON or Avro are sent back to their source topic with thei
     letter('teacher_bad_json', 'generate', Topics.tasks, text('{"instructions": []}')),
     letter('teacher_http', 'respond', 'some.other.topic', text(JSON.stringify(instruction('i3')))),
   ];
-  const plan = planReplay(letters, { filter: all, replayed: new Set(), codec, topicType });
+  const plan = await planReplay(letters, { filter: all, replayed: new Set(), codec, topicType });
   assert.deepEqual(plan.sends.map((s) => [s.topic, s.key]), [
     [Topics.instructionsUnique, 'i1'], [Topics.tasks, '42'], [Topics.instructionsRaw, 'i2'],
   ]);
@@ -64,7 +66,7 @@ test('records kept as JSON or Avro are sent back to their source topic with thei
     '4 not replayable (decode_failed 1, teacher_bad_json 1, teacher_http 1, teacher_no_examples 1)');
 });
 
-test('--reason and --operator choose letters; the others are skipped; letters in the replay log and copies of one letter are not sent again', () => {
+test('--reason and --operator choose letters; the others are skipped; letters in the replay log and copies of one letter are not sent again', async () => {
   const payload = text(JSON.stringify(instruction('i1')));
   const a = letter('teacher_http', 'respond', Topics.instructionsUnique, payload);
   const copy = { ...a, created_at: 99 }; // an operator's redo after a crash writes the same letter again
@@ -73,14 +75,14 @@ test('--reason and --operator choose letters; the others are skipped; letters in
   const again = letter('teacher_http', 'respond', Topics.instructionsUnique, payload, a.id); // failed again after a replay: new offset
   const opts = { replayed: new Set<string>(), codec, topicType };
 
-  const byReason = planReplay([a, copy, b, c], { ...opts, filter: { reasons: ['teacher_http'], operators: [] } });
+  const byReason = await planReplay([a, copy, b, c], { ...opts, filter: { reasons: ['teacher_http'], operators: [] } });
   assert.equal(byReason.counts.replayed, 2);
   assert.equal(byReason.counts.alreadyReplayed, 1, 'the copy is sent once');
   assert.equal(byReason.counts.skipped, 1);
-  const byOperator = planReplay([a, b, c], { ...opts, filter: { reasons: ['teacher_http', 'teacher_timeout'], operators: ['respond'] } });
+  const byOperator = await planReplay([a, b, c], { ...opts, filter: { reasons: ['teacher_http', 'teacher_timeout'], operators: ['respond'] } });
   assert.deepEqual(byOperator.sends.map((s) => s.key), ['i1', 'i2']);
 
-  const logged = planReplay([a, copy, b, c, again], { ...opts, filter: all, replayed: new Set([replayMark(a), replayMark(b)]) });
+  const logged = await planReplay([a, copy, b, c, again], { ...opts, filter: all, replayed: new Set([replayMark(a), replayMark(b)]) });
   assert.deepEqual(logged.sends.map((s) => s.letter), [c, again], 'a record that failed again is a new letter');
   assert.equal(logged.counts.alreadyReplayed, 3);
   assert.equal(replaySummary(logged.counts, true), 'would replay 2 dead letters (teacher_http 2); 0 skipped; 0 not replayable; 3 already replayed');
@@ -133,4 +135,24 @@ test('the replay log ignores a torn last line and reports a bad line elsewhere w
   assert.deepEqual(await readReplayLog(dataDir), new Set(['a@t/0/1']));
   writeFileSync(replayLogPath(dataDir), `${good}\nnot json\n${good}\n`);
   await assert.rejects(readReplayLog(dataDir), (e: unknown) => isLaminiError(e, 'DLQ_LOG_CORRUPT') && /line 2/.test(e.message));
+});
+
+test('with the Confluent wire format, Avro payloads (magic 0 + schema id) go back byte for byte with their key', async (t) => {
+  const registry = await startSchemaRegistryDouble();
+  t.after(() => registry.close());
+  const confluent = await ConfluentCodec.open(new RegistryClient({ url: registry.url }), loadSchemaRegistry(), [
+    { subject: `${Topics.instructionsRaw}-value`, type: 'Instruction' },
+  ]);
+  const avro = confluent.encode('Instruction', instruction('i9'));
+  const letters = [
+    letter('operator_error', 'dedup', Topics.instructionsRaw, avro),
+    letter('teacher_http', 'respond', Topics.instructionsRaw, text(JSON.stringify(instruction('i10')))),
+    letter('decode_failed', 'dedup', Topics.instructionsRaw, Uint8Array.of(0, 0, 0, 0x7f, 0x7f, 2)),
+  ];
+  const plan = await planReplay(letters, { filter: all, replayed: new Set(), codec: confluent, topicType });
+  assert.deepEqual(plan.sends.map((s) => [s.topic, s.key]), [[Topics.instructionsRaw, 'i9'], [Topics.instructionsRaw, 'i10']]);
+  assert.equal(plan.sends[0]!.value, avro);
+  assert.equal(plan.sends[1]!.value[0], 0, 'a JSON payload is re-encoded in the Confluent wire format');
+  assert.deepEqual(await confluent.decode('Instruction', plan.sends[1]!.value), instruction('i10'));
+  assert.match(plan.notReplayableWhy['decode_failed']!, /does not decode as Instruction: SCHEMA_UNKNOWN_ID/);
 });
