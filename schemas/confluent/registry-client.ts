@@ -100,7 +100,8 @@ export class RegistryClient {
     const reply = (json ?? {}) as RegistryErrorBody;
     const said = typeof reply.message === 'string' ? `: ${reply.message}` : '';
     const status = response.status;
-    if (schemaId !== undefined && status === 404) {
+    // 40403 is the registry's "schema not found"; a bare 404 is a wrong URL, not an unknown id.
+    if (schemaId !== undefined && status === 404 && reply.error_code === 40403) {
       throw new LaminiError(ErrorCodes.SCHEMA_UNKNOWN_ID, `the schema registry has no schema with id ${schemaId}`, { details: { id: schemaId } });
     }
     if (status === 429 || status >= 500) {

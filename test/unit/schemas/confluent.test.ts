@@ -160,3 +160,10 @@ test('a schema the subject cannot take is SCHEMA_REGISTRY_INCOMPATIBLE, and open
     return true;
   });
 });
+
+test('a 404 without the registry\'s "schema not found" code is a wrong URL (SCHEMA_REGISTRY_FAILED), not an unknown id', async (t) => {
+  const registry = await registryDouble(t);
+  const wrongPath = new RegistryClient({ url: `${registry.url}/not-the-api`, retry: fast });
+  await assert.rejects(wrongPath.schemaById(1), (e: unknown) => isLaminiError(e, 'SCHEMA_REGISTRY_FAILED') && isRegistryOutage(e));
+  await assert.rejects(new RegistryClient({ url: registry.url, retry: fast }).schemaById(1), code('SCHEMA_UNKNOWN_ID'));
+});
