@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { corpusDir, type Corpus, type Manifest } from '../corpus/index.ts';
 import { literal } from '../corpus/schema.ts';
 import type { CommittedInstruction } from '../operators/dedup/operator.ts';
+import type { DeadLetter } from '../schemas/types.ts';
 import type { PipelineStore, StoreProgress } from './run.ts';
 
 export function corpusStore(corpus: Corpus): PipelineStore {
@@ -59,6 +60,26 @@ export async function committedInstructions(dataDir: string, manifest: Manifest)
     `SELECT instruction_id, instruction, task_number FROM read_parquet([${files.join(', ')}], filename = true) ORDER BY filename, task_number`,
   );
   return rows.map((r) => ({ id: String(r.instruction_id), instruction: String(r.instruction), taskNumber: Number(r.task_number) }));
+}
+
+/**
+ * The dead letters the shards `manifest` names, in commit order, as DeadLetter records (`lamini dlq` on
+ * the embedded transport reads them here). The corpus does not keep `task_outputs` (a letter's task is
+ * counted done when it is committed): it reads as 0. No lock needed, like every read of committed shards.
+ */
+export async function committedDeadLetters(dataDir: string, manifest: Manifest): Promise<DeadLetter[]> {
+  const files = shardList(dataDir, manifest, 'dead_letters');
+  if (files.length === 0) return [];
+  const rows = await queryShards(
+    'SELECT id, operator, reason, message, source_topic, source_partition, source_offset, to_base64(payload) AS payload, ' +
+    `task_number, epoch_ms(created_at) AS created_at FROM read_parquet([${files.join(', ')}], filename = true) ORDER BY filename, source_offset`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id), operator: String(r.operator), reason: String(r.reason), message: String(r.message),
+    source_topic: String(r.source_topic), source_partition: Number(r.source_partition), source_offset: Number(r.source_offset),
+    payload: new Uint8Array(Buffer.from(String(r.payload), 'base64')), task_number: Number(r.task_number), task_outputs: 0,
+    created_at: Number(r.created_at),
+  }));
 }
 
 /**

@@ -8,15 +8,14 @@
  * kafka` or `lamini operator ...`); their outputs reach the sink, which commits them even though their
  * tasks are done (operators/sink/sink.ts, tasksDone).
  */
-import type { RecordType } from '../operators/types.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { isRegistryOutage } from '../streams/dead-letter.ts';
 import { scanTopic } from '../streams/scan.ts';
-import { TOPIC_TYPES, Topics, type TopicName } from '../streams/topics.ts';
+import { Topics } from '../streams/topics.ts';
 import type { Transport } from '../streams/transport.ts';
-import { appendReplayLog, readReplayLog } from './dlq-replay-log.ts';
-import { planReplay, type ReplayCounts, type ReplayFilter, type ReplaySend } from './dlq-replay.ts';
+import { appendReplayLog, readReplayLog, type ReplayLogEntry } from './dlq-replay-log.ts';
+import { planReplay, topicTypes, type ReplayCounts, type ReplayFilter, type ReplaySend } from './dlq-replay.ts';
 
 /** Bytes in the dead-letter topic that are not a DeadLetter: counted under this reason, never sent. */
 export const UNREADABLE_LETTER = 'dead_letter_unreadable';
@@ -46,8 +45,6 @@ export interface ReplayResult {
 
 export async function replayDeadLetters(o: ReplayRunOptions): Promise<ReplayResult> {
   const now = o.now ?? Date.now;
-  const byName = new Map((Object.keys(TOPIC_TYPES) as TopicName[]).map((t) => [o.topicName(t), TOPIC_TYPES[t]] as const));
-  const topicType = (source: string): RecordType | undefined => byName.get(source);
 
   const raw: Uint8Array[] = [];
   await scanTopic(o.transport, o.topicName(Topics.dlq), (m) => {
@@ -64,18 +61,22 @@ export async function replayDeadLetters(o: ReplayRunOptions): Promise<ReplayResu
     }
   }
 
-  const plan = await planReplay(letters, { filter: o.filter, replayed: await readReplayLog(o.dataDir), codec: o.codec, topicType });
+  const plan = await planReplay(letters, { filter: o.filter, replayed: await readReplayLog(o.dataDir), codec: o.codec, topicType: topicTypes(o.topicName) });
   if (unreadable > 0) {
     plan.counts.notReplayable += unreadable;
     plan.counts.byReason[UNREADABLE_LETTER] = { replayed: 0, skipped: 0, notReplayable: unreadable, alreadyReplayed: 0 };
     plan.notReplayableWhy[UNREADABLE_LETTER] = 'bytes in the dead-letter topic that are not a DeadLetter record';
   }
-  if (!o.dryRun) await send(o, plan.sends, now);
+  if (!o.dryRun) await sendReplays(o.transport, plan.sends, (chunk) => appendReplayLog(o.dataDir, replayLogEntries(chunk, now())));
   return { counts: plan.counts, notReplayableWhy: plan.notReplayableWhy };
 }
 
-async function send(o: ReplayRunOptions, sends: readonly ReplaySend[], now: () => number): Promise<void> {
-  const producer = o.transport.producer();
+/**
+ * Sends each record to its topic with its key and a header naming its letter, in chunks per topic;
+ * `accepted` is told of each chunk once the transport took it.
+ */
+export async function sendReplays(transport: Transport, sends: readonly ReplaySend[], accepted: (chunk: readonly ReplaySend[]) => Promise<void> = async () => {}): Promise<void> {
+  const producer = transport.producer();
   try {
     const byTopic = new Map<string, ReplaySend[]>();
     for (const s of sends) {
@@ -87,10 +88,15 @@ async function send(o: ReplayRunOptions, sends: readonly ReplaySend[], now: () =
       for (let i = 0; i < list.length; i += CHUNK) {
         const chunk = list.slice(i, i + CHUNK);
         await producer.send(topic, chunk.map((s) => ({ key: s.key, value: s.value, headers: { [REPLAY_HEADER]: s.mark } })));
-        await appendReplayLog(o.dataDir, chunk.map((s) => ({ mark: s.mark, reason: s.letter.reason, topic, at: now() })));
+        await accepted(chunk);
       }
     }
   } finally {
     await producer.close();
   }
+}
+
+/** The replay-log lines of sent records. */
+export function replayLogEntries(sends: readonly ReplaySend[], at: number): ReplayLogEntry[] {
+  return sends.map((s) => ({ mark: s.mark, reason: s.letter.reason, topic: s.topic, at }));
 }

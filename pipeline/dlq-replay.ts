@@ -28,6 +28,7 @@ import type { RecordType } from '../operators/types.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { isRegistryOutage } from '../streams/dead-letter.ts';
+import { TOPIC_TYPES, type TopicName } from '../streams/topics.ts';
 
 export interface ReplayFilter {
   /** Reason codes to replay; empty: every reason. */
@@ -76,6 +77,8 @@ export interface PlanOptions {
   codec: RecordCodec;
   /** The record type of a source topic as the transport names it; undefined for a topic lamini does not know. */
   topicType: (sourceTopic: string) => RecordType | undefined;
+  /** A letter's replay-log mark (default `replayMark`; letters of embedded runs: `embeddedLetterMark`). */
+  mark?: (letter: DeadLetter) => string;
 }
 
 /** A letter's identity for the replay log: its id and the position of the record that failed. */
@@ -83,9 +86,24 @@ export function replayMark(letter: Pick<DeadLetter, 'id' | 'source_topic' | 'sou
   return `${letter.id}@${letter.source_topic}/${letter.source_partition}/${letter.source_offset}`;
 }
 
+/** The record type of each pipeline topic as the transport names it (Kafka prefixes them). */
+export function topicTypes(topicName: (name: string) => string): (sourceTopic: string) => RecordType | undefined {
+  const byName = new Map((Object.keys(TOPIC_TYPES) as TopicName[]).map((t) => [topicName(t), TOPIC_TYPES[t]] as const));
+  return (source) => byName.get(source);
+}
+
 /** The key a producer gives a record of this type (operators/*: a task's number, every other record's id). */
 export function recordKey(type: RecordType, record: object): string {
   return type === 'GenerationTask' ? String((record as { task_number: number }).task_number) : String((record as { id: string }).id);
+}
+
+/**
+ * The mark of a letter an embedded run wrote. Its offsets start at 0 in every process, so the position
+ * repeats across runs: a record that fails again in a replay run may fail at the very offset it had the
+ * first time. The time the letter was written tells the two apart (rows of one letter share it).
+ */
+export function embeddedLetterMark(letter: Pick<DeadLetter, 'id' | 'source_topic' | 'source_partition' | 'source_offset' | 'created_at'>): string {
+  return `${replayMark(letter)}@${letter.created_at}`;
 }
 
 export function emptyCounts(): ReplayCounts {
@@ -104,7 +122,7 @@ export async function planReplay(letters: Iterable<DeadLetter>, options: PlanOpt
     const tally = (counts.byReason[letter.reason] ??= { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0 });
     const outcome = await (async (): Promise<keyof ReasonCounts> => {
       if ((reasons.size > 0 && !reasons.has(letter.reason)) || (operators.size > 0 && !operators.has(letter.operator))) return 'skipped';
-      const mark = replayMark(letter);
+      const mark = (options.mark ?? replayMark)(letter);
       if (options.replayed.has(mark) || seen.has(mark)) return 'alreadyReplayed';
       const record = await sourceRecord(letter, options);
       if (typeof record === 'string') {

@@ -24,7 +24,7 @@ import type { Teacher } from '../teacher/types.ts';
 import type { RunProgress } from './progress.ts';
 import { costLimitReached, type CostLimit } from './cost-limit.ts';
 import { askedBy, defaultPlanWindow, PlanWindow } from './plan-window.ts';
-import { runSinkLoop } from './sink-loop.ts';
+import { runSinkLoop, type SinkLoopOptions } from './sink-loop.ts';
 
 export interface StoreProgress {
   runSeed: number | undefined;
@@ -119,6 +119,64 @@ export async function resumeOpenTasks(buffer: SinkBuffer, store: PipelineStore):
   for (const [task, seen] of (await store.openTaskRecords?.()) ?? []) buffer.resumeTask(task, seen);
 }
 
+/** What the stages of a run share: generate, dedup (its state restored from `committed`), respond and the sink. */
+export interface StagesOptions {
+  config: Config;
+  teacher: Teacher;
+  seeds: readonly Seed[];
+  /** The corpus's kept instructions in commit order: dedup's state. */
+  committed: Iterable<CommittedInstruction>;
+  codec: RecordCodec;
+  transport: Transport;
+  topicName: (name: string) => string;
+  stats: PipelineStats;
+  /** Aborting it stops every loop (the sink commits what it has first). */
+  signal: AbortSignal;
+  now: () => number;
+  /** Members of each stateless operator's group in this process. */
+  instances: number;
+  /** Told of the first loop that fails (the others keep going until `signal` aborts). */
+  onFailure?: (error: unknown) => void;
+  sink: Pick<SinkLoopOptions, 'buffer' | 'store' | 'flushWhen' | 'startAt' | 'onCommit'>;
+}
+
+export interface Stages {
+  /** The consumer groups, one per stage, in pipeline order (the sink last). */
+  groups: string[];
+  /** Resolves once every loop has ended. */
+  settled: Promise<void>;
+  /** The first loop's failure, if one failed. */
+  failure(): unknown;
+}
+
+/** Generate, dedup, respond and the sink as loops over `transport`, until `signal` aborts. */
+export function startStages(o: StagesOptions): Stages {
+  const operators: Array<Operator<never>> = [
+    generateOperatorFor(o.config, o.teacher, o.seeds, o.now),
+    dedupOperatorFor(o.config, o.committed, o.now),
+    respondOperatorFor(o.config, o.teacher, o.now),
+  ];
+  const { transport, codec, stats, signal, now, topicName } = o;
+  const ordered = (op: Operator<never>): boolean => op.descriptor.state === 'ordered';
+  const members = operators.flatMap((op) => Array.from({ length: ordered(op) ? 1 : Math.max(1, o.instances) }, () => op));
+  const loops = [
+    ...members.map((op) => runOperator(op, {
+      transport, codec, stats, signal, now, topicName, concurrency: ordered(op) ? 1 : o.config.teacher.concurrency,
+    })),
+    runSinkLoop({ transport, codec, stats, signal, now, topicName, ...o.sink }),
+  ];
+  let failure: unknown;
+  Promise.all(loops).catch((error: unknown) => {
+    failure = error;
+    o.onFailure?.(error);
+  });
+  return {
+    groups: [...operators.map((op) => op.descriptor.id), SINK_ID],
+    settled: Promise.allSettled(loops).then(() => undefined),
+    failure: () => failure,
+  };
+}
+
 export async function runEmbedded(options: RunOptions): Promise<RunSummary> {
   const transport = options.transport ?? new EmbeddedTransport({ capacity: options.config.run.channelCapacity });
   try {
@@ -148,11 +206,6 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   const operatorsStop = new AbortController();
 
   const t = config.teacher;
-  const operators: Array<Operator<never>> = [
-    generateOperatorFor(config, teacher, options.seeds, now),
-    dedupOperatorFor(config, await store.committedInstructions(), now),
-    respondOperatorFor(config, teacher, now),
-  ];
 
   const progress: RunProgress = {
     startedAt: now(), now: now(), committed: 0, pending: 0, corpusExamples: start.examples, tasksPlanned: 0, tasksDone: 0,
@@ -191,16 +244,11 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     for (const k of batch.doneTasks) planned.delete(k);
   };
 
-  const groups = [...operators.map((op) => op.descriptor.id), SINK_ID];
-  const queueDepth = transport.queueDepth?.bind(transport);
-  const members = operators.flatMap((op) => Array.from({ length: op.descriptor.state === 'ordered' ? 1 : Math.max(1, wiring.instances ?? 1) }, () => op));
-  const loops = [
-    ...members.map((op) => runOperator(op, {
-      transport, codec, stats, signal: operatorsStop.signal, now, topicName,
-      concurrency: op.descriptor.state === 'ordered' ? 1 : t.concurrency,
-    })),
-    runSinkLoop({
-      transport, codec, stats, buffer, signal: operatorsStop.signal, now, onCommit, topicName, startAt: wiring.sinkStart,
+  const stages = startStages({
+    config, teacher, seeds: options.seeds, committed: await store.committedInstructions(), codec, transport, topicName, stats,
+    signal: operatorsStop.signal, now, instances: wiring.instances ?? 1, onFailure: () => stop.abort(),
+    sink: {
+      buffer, onCommit, startAt: wiring.sinkStart,
       flushWhen: () => draining && buffer.openTasks === 0 && buffer.hasCompleteTasks,
       store: {
         commit: (batch, positions) => {
@@ -208,14 +256,10 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
           return store.commit(batch, positions, runSeed);
         },
       },
-    }),
-  ];
-  const failed = Promise.all(loops).then(() => undefined);
-  let failure: unknown;
-  failed.catch((error: unknown) => {
-    failure = error;
-    stop.abort();
+    },
   });
+  const { groups } = stages;
+  const queueDepth = transport.queueDepth?.bind(transport);
 
   let stoppedBy: RunSummary['stoppedBy'] = 'target';
   const producer = transport.producer();
@@ -282,8 +326,8 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   }
   if (options.signal?.aborted) stoppedBy = 'interrupted';
   operatorsStop.abort();
-  await Promise.allSettled(loops);
-  if (failure !== undefined) throw failure;
+  await stages.settled;
+  if (stages.failure() !== undefined) throw stages.failure();
   progress.now = now();
   progress.pending = 0;
   if (options.costLimit !== undefined) progress.costUsd = options.costLimit.spentUsd();

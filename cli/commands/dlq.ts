@@ -1,13 +1,24 @@
-/** `lamini dlq replay|list`: dead letters back to their topic after a fix (pipeline/dlq-replay*.ts), counted. */
-import { LaminiError, ErrorCodes } from '../../common/errors.ts';
+/**
+ * `lamini dlq replay|list`: dead letters back to their topic after a fix (pipeline/dlq-replay*.ts), counted.
+ * Kafka: the letters of the dead-letter topic, sent back for the pipeline's next run; embedded: the corpus's
+ * letters, replayed by a run of their own.
+ */
+import type { Config } from '../../common/config.ts';
+import { LaminiError, ErrorCodes, isLaminiError } from '../../common/errors.ts';
+import { openCorpus, readManifest } from '../../corpus/index.ts';
+import { corpusStore } from '../../pipeline/corpus-store.ts';
+import { planCorpusReplay, runReplay, type ReplayOutcome } from '../../pipeline/dlq-replay-embedded.ts';
 import { replaySummary, type ReplayCounts } from '../../pipeline/dlq-replay.ts';
 import { replayDeadLetters, type ReplayResult } from '../../pipeline/dlq-replay-run.ts';
 import { OPERATOR_NAMES } from '../../pipeline/kafka-operator.ts';
 import { kafkaCodec } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
+import { defaultRegistry } from '../../schemas/index.ts';
 import { parse, stringOption, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
+import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
+import { openTeacher } from './teacher-setup.ts';
 
 const SUBCOMMANDS = ['replay', 'list'] as const;
 
@@ -15,7 +26,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     reason: { type: 'string', multiple: true }, operator: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, transport: { type: 'string' }, brokers: { type: 'string' },
-    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' },
+    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...TEACHER_FLAGS,
   }, 'dlq');
   if (values.help === true) {
     process.stdout.write(`${HELP.dlq}\n`);
@@ -36,37 +47,94 @@ export async function dlqCommand(argv: string[]): Promise<number> {
     }
   }
   const config = configFrom(values, {
-    transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers'),
+    ...teacherFlagConfig(values), transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers'),
     'kafka.wireFormat': stringOption(values, 'wire-format'), 'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
   });
-  if (config.transport !== 'kafka') {
-    throw new LaminiError(ErrorCodes.USAGE,
-      `lamini dlq ${sub} needs --transport kafka --brokers HOST:PORT: an embedded run keeps its dead letters only in the corpus ("lamini stats" counts them by reason)`);
-  }
-  const kafka = kafkaSettings(config);
-  const codec = await kafkaCodec(config);
-  const transport = kafkaTransport(kafka);
   const list = sub === 'list';
-  let result: ReplayResult;
-  try {
-    result = await replayDeadLetters({
-      transport, topicName: topicNamer(kafka.prefix), codec, dataDir: config.dataDir,
-      filter: list ? { reasons: [], operators: [] } : { reasons, operators }, dryRun: list || values['dry-run'] === true,
-    });
-  } finally {
-    await transport.close();
-  }
+  const dryRun = list || values['dry-run'] === true;
+  const filter = list ? { reasons: [], operators: [] } : { reasons, operators };
+  const result: ReplayResult & { outcome?: ReplayOutcome } = config.transport === 'kafka' ? await replayOnKafka(config, filter, dryRun) : await replayEmbedded(config, filter, dryRun);
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify({ dryRun: list || values['dry-run'] === true, ...result.counts, notReplayableWhy: result.notReplayableWhy }, null, 2)}\n`);
-    return 0;
+    const { counts, notReplayableWhy, outcome } = result;
+    process.stdout.write(`${JSON.stringify({ dryRun, ...counts, notReplayableWhy, ...(outcome === undefined ? {} : { run: outcome }) }, null, 2)}\n`);
+    return exitCode(result.outcome);
   }
   if (list) {
     process.stdout.write(`${letterTable(result.counts)}\n`);
     return 0;
   }
-  process.stdout.write(`${replaySummary(result.counts, values['dry-run'] === true)}\n`);
+  process.stdout.write(`${replaySummary(result.counts, dryRun)}\n`);
   for (const [reason, why] of Object.entries(result.notReplayableWhy)) process.stderr.write(`not replayable: ${reason}: ${why}\n`);
-  return 0;
+  return exitCode(result.outcome);
+}
+
+type Filter = { reasons: string[]; operators: string[] };
+
+async function replayOnKafka(config: Config, filter: Filter, dryRun: boolean): Promise<ReplayResult> {
+  const kafka = kafkaSettings(config);
+  const codec = await kafkaCodec(config);
+  const transport = kafkaTransport(kafka);
+  try {
+    return await replayDeadLetters({ transport, topicName: topicNamer(kafka.prefix), codec, dataDir: config.dataDir, filter, dryRun });
+  } finally {
+    await transport.close();
+  }
+}
+
+/**
+ * The embedded transport: letters from the corpus. A count reads the committed shards (no lock, like
+ * "lamini query"); a replay takes the corpus and runs the stages until what it sent is committed
+ * (pipeline/dlq-replay-embedded.ts). The teacher starts only when there is something to send.
+ */
+async function replayEmbedded(config: Config, filter: Filter, dryRun: boolean): Promise<ReplayResult & { outcome?: ReplayOutcome }> {
+  const codec = defaultRegistry();
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  if (dryRun) return planCorpusReplay({ dataDir: config.dataDir, manifest: await readManifest(config.dataDir), filter, codec });
+  const corpus = await openCorpus(config.dataDir).catch((error: unknown) => {
+    if (!isLaminiError(error, ErrorCodes.CORPUS_LOCKED)) throw error;
+    throw new LaminiError(ErrorCodes.CORPUS_LOCKED,
+      `lamini dlq replay writes the corpus, and ${error.message}: let that run finish (or stop it), then replay`, { cause: error });
+  });
+  const stop = trapInterrupt(() => log('interrupted: committing what is done; nothing is logged as replayed, so the next replay sends these letters again'));
+  try {
+    const plan = await planCorpusReplay({ dataDir: config.dataDir, manifest: corpus.manifest(), filter, codec });
+    if (plan.sends.length === 0) return plan;
+    const seeds = await loadRunSeeds(config, log);
+    const teacher = await openTeacher(config, log);
+    try {
+      log(`replay: ${plan.sends.length} records back into their topics · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
+      const outcome = await runReplay({
+        config: teacher.config, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher, seeds, codec,
+        dataDir: config.dataDir, sends: plan.sends, signal: stop.signal,
+      });
+      log(`replay: ${outcomeLine(outcome)}`);
+      if (outcome.stoppedBy === 'stalled') {
+        throw new LaminiError(ErrorCodes.RUN_STALLED,
+          `stopped: the replay made no progress for ${Math.round(teacher.config.run.stallTimeoutMs / 1000)} s; nothing was logged as replayed, ` +
+          'so the next replay sends these letters again (see "lamini stats" for dead letters by reason)');
+      }
+      return { ...plan, outcome };
+    } finally {
+      await teacher.close();
+    }
+  } finally {
+    stop.release();
+    await corpus.close();
+  }
+}
+
+/** `committed 12 examples, 0 dropped, 1 new dead letter in 3.2 s`. */
+function outcomeLine(o: ReplayOutcome): string {
+  const letters = o.deadLetters === 1 ? 'new dead letter' : 'new dead letters';
+  const dup = o.duplicates > 0 ? ` (${o.duplicates} already in the corpus)` : '';
+  return `committed ${o.examples} examples${dup}, ${o.dropped} dropped, ${o.deadLetters} ${letters} in ${o.seconds.toFixed(1)} s` +
+    (o.stoppedBy === 'interrupted' ? ' (interrupted)' : '');
+}
+
+function exitCode(outcome: ReplayOutcome | undefined): number {
+  return outcome?.stoppedBy === 'interrupted' ? 130 : 0;
 }
 
 /** `--reason a --reason b,c` → [a, b, c]. */

@@ -7,19 +7,19 @@ import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings, runKafka } from '../../pipeline/kafka-run.ts';
 import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
-import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
+import { loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
 import { intOption, parse, stringOption, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { createDisplay } from '../display.ts';
 import { HELP } from '../help.ts';
+import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
 import { openTeacher } from './teacher-setup.ts';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, instances: { type: 'string' }, 'teacher-url': { type: 'string' },
-    model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' },
-    'stall-timeout': { type: 'string' }, 'max-cost': { type: 'string' }, 'teacher-mode': { type: 'string' }, 'no-default-seeds': { type: 'boolean' }, quiet: { type: 'boolean' },
+    ...TEACHER_FLAGS, target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, 'wire-format': { type: 'string' },
+    'schema-registry': { type: 'string' }, instances: { type: 'string' }, 'run-seed': { type: 'string' }, 'max-cost': { type: 'string' }, quiet: { type: 'boolean' },
   }, 'run');
   if (values.help === true) {
     process.stdout.write(`${HELP.run}\n`);
@@ -27,20 +27,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new LaminiError(ErrorCodes.USAGE, `unexpected argument "${positionals[0]}" (see "lamini run --help")`);
   const target = intOption(values, 'target', 1) ?? 100;
-  const stall = intOption(values, 'stall-timeout', 1);
   const maxCost = usdOption(values, 'max-cost');
   const config = configFrom(values, {
+    ...teacherFlagConfig(values),
     transport: stringOption(values, 'transport'),
     brokers: stringOption(values, 'brokers'),
     'kafka.wireFormat': stringOption(values, 'wire-format'),
     'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
-    'teacher.baseUrl': stringOption(values, 'teacher-url'),
-    'teacher.model': stringOption(values, 'model'),
-    'teacher.mode': stringOption(values, 'teacher-mode'),
-    'teacher.concurrency': intOption(values, 'concurrency', 1),
     runSeed: intOption(values, 'run-seed', 0),
-    'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,
-    useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
   });
   const kafka = config.transport === 'kafka' ? kafkaSettings(config) : undefined;
   const instances = intOption(values, 'instances', 1) ?? 1;
@@ -48,26 +42,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     tty: process.stderr.isTTY === true, quiet: values.quiet === true, intervalMs: Math.max(config.run.progressIntervalMs, 10_000),
   });
 
-  const pool = await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds });
-  for (const r of pool.rejected) display.log(`seed pool: ${r.file}: ${r.message} [${r.reason}]`);
+  const seeds = await loadRunSeeds(config, display.log);
   const topics = await loadTopics();
   const codec: RecordCodec = kafka === undefined ? defaultRegistry() : await kafkaCodec(config);
 
   const corpus = await openCorpus(config.dataDir);
-  const stop = new AbortController();
-  const onSignal = (): void => {
-    display.log('interrupted: committing what is done; tasks in flight are redone on the next run');
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = trapInterrupt(() => display.log('interrupted: committing what is done; tasks in flight are redone on the next run'));
   const teacher = await openTeacher(config, display.log);
   try {
-    display.log(`run: target ${target} new examples · ${pool.seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
+    display.log(`run: target ${target} new examples · ${seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
     const runOptions = {
       config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher,
       // Spend in the progress line comes from the ledger; with no --max-cost the limit is never reached.
-      costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds: pool.seeds, topics, codec,
+      costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds, topics, codec,
       signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,
     };
     if (kafka !== undefined) {
@@ -83,8 +70,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     return summary.stoppedBy === 'interrupted' ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     await teacher.close();
     await corpus.close();
   }

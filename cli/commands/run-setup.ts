@@ -1,0 +1,52 @@
+/**
+ * What every command that runs the pipeline in this process sets up the same way (`lamini run`, and
+ * `lamini dlq replay` on the embedded transport): the teacher's flags, the seed pool, Ctrl-C.
+ */
+import type { Config } from '../../common/config.ts';
+import { loadSeedPool } from '../../seeds/index.ts';
+import type { Seed } from '../../schemas/types.ts';
+import { intOption, stringOption, type Options, type Parsed } from '../args.ts';
+
+/** Flags naming the teacher and the run's limits. */
+export const TEACHER_FLAGS: Options = {
+  'teacher-url': { type: 'string' }, model: { type: 'string' }, concurrency: { type: 'string' },
+  'stall-timeout': { type: 'string' }, 'teacher-mode': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
+};
+
+/** The config keys TEACHER_FLAGS set (undefined: not given, the config file or environment decides). */
+export function teacherFlagConfig(values: Parsed['values']): Record<string, unknown> {
+  const stall = intOption(values, 'stall-timeout', 1);
+  return {
+    'teacher.baseUrl': stringOption(values, 'teacher-url'),
+    'teacher.model': stringOption(values, 'model'),
+    'teacher.mode': stringOption(values, 'teacher-mode'),
+    'teacher.concurrency': intOption(values, 'concurrency', 1),
+    'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,
+    useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
+  };
+}
+
+/** The seed pool of the data dir (and the shipped seeds unless turned off); rejected files are logged. */
+export async function loadRunSeeds(config: Config, log: (line: string) => void): Promise<Seed[]> {
+  const pool = await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds });
+  for (const r of pool.rejected) log(`seed pool: ${r.file}: ${r.message} [${r.reason}]`);
+  return pool.seeds;
+}
+
+/** Aborts the returned signal on SIGINT or SIGTERM (after `onSignal`) until `release()`. */
+export function trapInterrupt(onSignal: () => void = () => {}): { signal: AbortSignal; release(): void } {
+  const stop = new AbortController();
+  const handler = (): void => {
+    onSignal();
+    stop.abort();
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    signal: stop.signal,
+    release() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
