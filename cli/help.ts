@@ -20,7 +20,7 @@ Commands:
   dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
   operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
   topics create       create the pipeline's Kafka topics
-  dlq replay          send dead letters back to their topic after a fix (kafka), counted; dlq list: by reason
+  dlq replay          redo dead letters after a fix (e.g. the teacher was down), counted; dlq list: by reason
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -88,33 +88,49 @@ kafka.partitions) and retention kafka.retentionMs; existing topics keep their pa
 
 ${COMMON}`,
 
-  dlq: `Usage: lamini dlq replay [--reason CODE]... [--operator NAME]... [--dry-run] [--json] --transport kafka --brokers HOST:PORT
-       lamini dlq list [--json] --transport kafka --brokers HOST:PORT
+  dlq: `Usage: lamini dlq replay [--reason CODE]... [--operator NAME]... [--dry-run] [--json] [teacher options]
+       lamini dlq list [--json]
+       (either with --transport kafka --brokers HOST:PORT for a Kafka pipeline)
 
-replay reads every dead letter in <prefix>dlq and sends each chosen one back to the topic it came from,
-keyed as its producer keyed it, so the operator that failed on it tries again (after you fixed the cause:
-the teacher, a schema, a setting). The next "lamini run --transport kafka" or "lamini operator" processes
-them; the sink commits what they produce even though their tasks were already counted done.
-It prints one line: replayed N dead letters (by reason); N skipped (not chosen by --reason/--operator);
-N not replayable (by reason); N already replayed.
+replay takes the dead letters of the pipeline and sends each chosen one back to the topic it came from, so
+the operator that failed on it tries again, after you fixed the cause (the teacher, a schema, a setting).
+Embedded transport (the default): the letters are the corpus's (the dead_letters table), and the replay is
+a run of its own: it takes the corpus (not while a "lamini run" writes it), starts generate, dedup, respond
+and the sink with the same teacher as "lamini run" (flags, config, environment; the local teacher when
+none is set), sends the records, runs until everything they produce is committed, and stops.
+Kafka: the letters are those in <prefix>dlq; they are sent back, and the next "lamini run --transport
+kafka" or "lamini operator" processes them.
+Either way the sink commits what they produce although their tasks were already counted done, and the
+letters stay in the corpus as history. It prints one line: replayed N dead letters (by reason); N skipped
+(not chosen by --reason/--operator); N not replayable (by reason); N already replayed.
 Replayable: letters whose payload is the failed record (respond's and generate's teacher_* failures,
 operator_error; decode_failed and unknown_schema_id once the bytes decode). Not replayable: letters that
-hold something else, e.g. the teacher's reply (teacher_no_examples, teacher_bad_json, teacher_truncated) or a rejected
-instruction's text. Each replayed letter is logged in <data-dir>/dlq/replayed.jsonl, so replaying again
-sends only letters not sent before (a record that fails again is a new letter and can be replayed).
+hold something else, e.g. the teacher's reply (teacher_no_examples, teacher_bad_json, teacher_truncated) or
+a rejected instruction's text. Each replayed letter is logged in <data-dir>/dlq/replayed.jsonl (embedded:
+once what it produced is committed), so replaying again sends only letters not sent before (a record that
+fails again is a new letter and can be replayed).
 list prints, per reason, how many letters there are, how many a replay would send, and how many were
-already replayed or cannot be. The embedded transport keeps dead letters only in the corpus: see "lamini stats".
+already replayed or cannot be. list and --dry-run only read, and work while a run writes.
 
 Options:
   --reason CODE         replay only letters with this reason (repeat it, or a comma list)
   --operator NAME       replay only letters of this operator (generate, dedup, respond, sink)
   --dry-run             count what would be replayed; send nothing
-  --json                the counts as JSON (by reason; why each reason is not replayable)
-  --transport NAME      kafka (env LAMINI_TRANSPORT; config "transport")
+  --json                the counts as JSON (by reason; why each reason is not replayable; embedded: what
+                        the replay run committed, under "run")
+  --transport NAME      embedded (default) or kafka (env LAMINI_TRANSPORT; config "transport")
   --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
-  --wire-format NAME    single-object (default) or confluent, as the pipeline wrote them (env LAMINI_WIRE_FORMAT)
+  --wire-format NAME    kafka: single-object (default) or confluent, as the pipeline wrote them (env LAMINI_WIRE_FORMAT)
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL)
-Topic prefix: kafka.topicPrefix in the config, as for "lamini run".
+Teacher options (embedded replay), as for "lamini run":
+  --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
+  --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
+  --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
+  --stall-timeout SEC   stop with a message when nothing moves for this long (default 300); nothing is
+                        logged as replayed then, so the next replay sends those letters again
+  --teacher-mode MODE   online (default) or batch
+  --no-default-seeds    use only imported seeds, not the ones shipped with lamini
+Topic prefix (kafka): kafka.topicPrefix in the config, as for "lamini run".
 
 ${COMMON}`,
 
