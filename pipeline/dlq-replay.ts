@@ -1,7 +1,8 @@
 /**
  * Which dead letters `lamini dlq replay` sends back to their topic, and how they are counted. Pure:
  * letters in, a plan out; pipeline/dlq-replay-run.ts reads the letters from the dead-letter topic and
- * sends the plan.
+ * sends the plan (Kafka), pipeline/dlq-replay-embedded.ts reads them from the corpus and runs the stages
+ * on them (embedded).
  *
  * A letter is replayable when its payload is a record of its source topic's type:
  *   - the Avro bytes the runner could not process (`operator_error`; `decode_failed` once a fix, e.g. a
