@@ -50,3 +50,19 @@ export function usdOption(values: Parsed['values'], name: string): number | unde
   }
   return n;
 }
+
+/** `--instruction-model`, `--response-model`, `--instruction-teacher-url`, `--response-teacher-url`: a second teacher. */
+export const ROLE_TEACHER_OPTIONS: Options = {
+  'instruction-model': { type: 'string' }, 'response-model': { type: 'string' },
+  'instruction-teacher-url': { type: 'string' }, 'response-teacher-url': { type: 'string' },
+};
+
+/** The config keys the role teacher flags set. */
+export function roleTeacherFlags(values: Parsed['values']): Record<string, string | undefined> {
+  return {
+    'teacher.instruction.model': stringOption(values, 'instruction-model'),
+    'teacher.response.model': stringOption(values, 'response-model'),
+    'teacher.instruction.baseUrl': stringOption(values, 'instruction-teacher-url'),
+    'teacher.response.baseUrl': stringOption(values, 'response-teacher-url'),
+  };
+}

@@ -44,6 +44,10 @@ Options:
                         from kafka.schemaRegistryUser and LAMINI_SCHEMA_REGISTRY_PASSWORD, never from a flag
   --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
   --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
+  --instruction-teacher-url URL, --instruction-model NAME
+  --response-teacher-url URL, --response-model NAME
+                        a second teacher for one kind of call (config teacher.instruction / teacher.response,
+                        which also take apiKeyEnv, temperature, maxTokens, concurrency, rpm, tpm, prices)
   --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
   --run-seed N          seed of the task plan (a corpus keeps the one it started with)
   --stall-timeout SEC   stop with a message when no example is made for this long (default 300)
@@ -75,6 +79,10 @@ Options:
   --target N            planner: stop once N examples were added to the corpus
   --teacher-url URL     generate, respond: an OpenAI-compatible base URL
   --model NAME          teacher model
+  --instruction-teacher-url URL, --instruction-model NAME
+                        generate: a teacher other than the default one (config teacher.instruction)
+  --response-teacher-url URL, --response-model NAME
+                        respond: a teacher other than the default one (config teacher.response)
   --concurrency N       teacher calls in flight in this process
   --run-seed N          planner: seed of the task plan (a corpus keeps the one it started with)
   --no-default-seeds    use only imported seeds
@@ -125,6 +133,8 @@ Options:
 Teacher options (embedded replay), as for "lamini run":
   --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
   --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
+  --instruction-teacher-url, --instruction-model, --response-teacher-url, --response-model
+                        a second teacher for one kind of call, as for "lamini run"
   --concurrency N       teacher calls in flight per stage (env LAMINI_TEACHER_CONCURRENCY)
   --stall-timeout SEC   stop with a message when nothing moves for this long (default 300); nothing is
                         logged as replayed then, so the next replay sends those letters again

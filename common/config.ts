@@ -39,7 +39,33 @@ export interface TeacherConfig {
   structuredOutput: 'auto' | 'json' | 'tags';
   /** USD per million tokens, by model. */
   prices: Record<string, { input: number; output: number }>;
+  /** Settings of the instruction (generate) calls that differ from the ones above (a second teacher). */
+  instruction: TeacherOverride;
+  /** Settings of the response (respond) calls that differ from the ones above (a second teacher). */
+  response: TeacherOverride;
 }
+
+/**
+ * One role's teacher settings over the shared `teacher` ones; an absent key inherits. `apiKeyEnv` names the
+ * environment variable holding this teacher's key (resolved into `apiKey` when the config is loaded).
+ */
+export interface TeacherOverride {
+  baseUrl?: string;
+  apiKey?: string;
+  apiKeyEnv?: string;
+  model?: string;
+  temperature?: number;
+  /** Replaces `generateMaxTokens` (instruction) or `respondMaxTokens` (response). */
+  maxTokens?: number;
+  concurrency?: number;
+  rpm?: number;
+  tpm?: number;
+  prices?: Record<string, { input: number; output: number }>;
+}
+
+/** The two kinds of teacher call. */
+export type TeacherRole = 'instruction' | 'response';
+export const TEACHER_ROLES: readonly TeacherRole[] = ['instruction', 'response'];
 
 /** Filters on generated instructions (operators/generate/filters.ts); 0, empty and false are off. */
 export interface GenerationFilters {
@@ -155,6 +181,8 @@ export function defaultConfig(): Config {
         'gpt-4o-mini': { input: 0.15, output: 0.6 },
         'gpt-3.5-turbo': { input: 0.5, output: 1.5 },
       },
+      instruction: {},
+      response: {},
     },
     generation: {
       promptVersion: 'lamini-v1',
@@ -176,6 +204,15 @@ export interface ConfigIssue {
 }
 
 type Shape = 'string' | 'number' | 'int' | 'boolean' | 'strings' | 'numberMap' | 'priceMap' | readonly string[];
+
+/** The keys of `teacher.<role>`: what a second teacher may set for itself. */
+function overrideShapes(role: TeacherRole): Record<string, Shape> {
+  const keys: Record<keyof TeacherOverride, Shape> = {
+    baseUrl: 'string', apiKey: 'string', apiKeyEnv: 'string', model: 'string', temperature: 'number', maxTokens: 'int',
+    concurrency: 'int', rpm: 'int', tpm: 'int', prices: 'priceMap',
+  };
+  return Object.fromEntries(Object.entries(keys).map(([k, shape]) => [`teacher.${role}.${k}`, shape]));
+}
 
 /** Every settable key and its shape; nested objects by dotted path. */
 const SHAPES: Record<string, Shape> = {
@@ -211,6 +248,8 @@ const SHAPES: Record<string, Shape> = {
   'teacher.batchPollMs': 'int',
   'teacher.structuredOutput': ['auto', 'json', 'tags'],
   'teacher.prices': 'priceMap',
+  ...overrideShapes('instruction'),
+  ...overrideShapes('response'),
   'generation.promptVersion': 'string',
   'generation.instructionsPerPrompt': 'int',
   'generation.instructionsPerPromptLong': 'int',
@@ -258,6 +297,7 @@ export const ENV_KEYS: Record<string, string> = {
 const POSITIVE = new Set([
   'teacher.generateMaxTokens', 'teacher.respondMaxTokens', 'teacher.concurrency', 'teacher.timeoutMs',
   'teacher.batchSize', 'teacher.batchFlushMs', 'teacher.batchPollMs',
+  ...TEACHER_ROLES.flatMap((r) => [`teacher.${r}.maxTokens`, `teacher.${r}.concurrency`]),
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
   'dedup.threshold', 'dedup.permutations', 'dedup.ngram',
@@ -381,6 +421,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     }
   }
   issues.push(...registryIssues((config as unknown as Config).kafka));
+  resolveKeyEnvs(config as unknown as Config, sources.env ?? {}, issues);
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
     throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues } });
@@ -411,6 +452,41 @@ function registryIssues(kafka: KafkaConfig): ConfigIssue[] {
   return [];
 }
 
+/** `teacher.<role>.apiKeyEnv`: the named variable's value becomes that role's key; an unset one is an issue. */
+function resolveKeyEnvs(config: Config, env: Record<string, string | undefined>, issues: ConfigIssue[]): void {
+  for (const role of TEACHER_ROLES) {
+    const o = config.teacher[role];
+    if (o.apiKeyEnv === undefined) continue;
+    const value = env[o.apiKeyEnv];
+    if (value === undefined || value === '') issues.push({ path: `teacher.${role}.apiKeyEnv`, message: `names ${o.apiKeyEnv}, which is not set` });
+    else o.apiKey = value;
+  }
+}
+
+/**
+ * The settings one kind of call runs with: `teacher`, with the role's overrides on top (prices merge). Both
+ * roles resolve to equal client settings unless the user set a second teacher.
+ */
+export function roleTeacherConfig(t: TeacherConfig, role: TeacherRole): TeacherConfig {
+  const o = t[role];
+  const pick = <K extends keyof TeacherOverride>(k: K, fallback: NonNullable<TeacherOverride[K]>): NonNullable<TeacherOverride[K]> => o[k] ?? fallback;
+  const maxTokens = role === 'instruction' ? 'generateMaxTokens' : 'respondMaxTokens';
+  return {
+    ...t,
+    baseUrl: pick('baseUrl', t.baseUrl),
+    apiKey: pick('apiKey', t.apiKey),
+    model: pick('model', t.model),
+    temperature: pick('temperature', t.temperature),
+    [maxTokens]: pick('maxTokens', t[maxTokens]),
+    concurrency: pick('concurrency', t.concurrency),
+    rpm: pick('rpm', t.rpm),
+    tpm: pick('tpm', t.tpm),
+    prices: { ...t.prices, ...o.prices },
+    instruction: {},
+    response: {},
+  };
+}
+
 function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknown> {
   let text: string;
   try {
@@ -432,9 +508,15 @@ function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknow
 
 /** The configuration as a user may see it: the key and the registry password are masked. */
 export function redactConfig(config: Config): Config {
+  const mask = (key: string | undefined): string => (key ? '***' : '');
+  const t = config.teacher;
   return {
     ...config,
-    teacher: { ...config.teacher, apiKey: config.teacher.apiKey ? '***' : '' },
-    kafka: { ...config.kafka, schemaRegistryPassword: config.kafka.schemaRegistryPassword ? '***' : '' },
+    teacher: {
+      ...t, apiKey: mask(t.apiKey),
+      instruction: t.instruction.apiKey === undefined ? t.instruction : { ...t.instruction, apiKey: mask(t.instruction.apiKey) },
+      response: t.response.apiKey === undefined ? t.response : { ...t.response, apiKey: mask(t.response.apiKey) },
+    },
+    kafka: { ...config.kafka, schemaRegistryPassword: mask(config.kafka.schemaRegistryPassword) },
   };
 }

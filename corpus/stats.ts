@@ -47,6 +47,15 @@ export interface TeacherStats {
   spend_usd: number;
   saved_usd: number;
   by_status: Record<string, number>;
+  /** Requests, tokens and spend per model (two teachers: one entry each). */
+  by_model: Record<string, ModelSpend>;
+}
+
+export interface ModelSpend {
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  spend_usd: number;
 }
 
 export async function corpusStats(dataDir: string): Promise<CorpusStats> {
@@ -104,7 +113,21 @@ async function teacherStats(conn: DuckDBConnection): Promise<TeacherStats> {
   return {
     requests: at(0), ok: at(1), cache_hits: at(2), failed: at(3), retries: at(4), prompt_tokens: at(5),
     completion_tokens: at(6), spend_usd: at(7), saved_usd: at(8), by_status: await countBy(conn, 'teacher_requests', 'status'),
+    by_model: await spendByModel(conn),
   };
+}
+
+async function spendByModel(conn: DuckDBConnection): Promise<Record<string, ModelSpend>> {
+  const reader = await conn.runAndReadAll(
+    `SELECT model, count(*), coalesce(sum(prompt_tokens) FILTER (WHERE NOT cached), 0),
+       coalesce(sum(completion_tokens) FILTER (WHERE NOT cached), 0), coalesce(sum(cost_usd), 0)
+     FROM teacher_requests GROUP BY 1 ORDER BY 5 DESC, 1`,
+  );
+  const out: Record<string, ModelSpend> = {};
+  for (const [model, requests, prompt, completion, spend] of reader.getRowsJS()) {
+    out[String(model)] = { requests: Number(requests), prompt_tokens: Number(prompt), completion_tokens: Number(completion), spend_usd: Number(spend) };
+  }
+  return out;
 }
 
 async function countBy(conn: DuckDBConnection, table: string, column: string): Promise<Record<string, number>> {
@@ -138,6 +161,14 @@ export function formatStats(stats: CorpusStats): string {
       `spend $${t.spend_usd.toFixed(4)}, saved by the cache $${t.saved_usd.toFixed(4)}`,
   );
   lines.push(...section('by status', t.by_status, t.requests));
+  const models = Object.entries(t.by_model);
+  if (models.length > 0) {
+    const w = Math.max(...models.map(([m]) => m.length));
+    lines.push('  spend by model:');
+    for (const [m, s] of models) {
+      lines.push(`    ${m.padEnd(w)}  ${s.requests} requests, ${s.prompt_tokens} prompt + ${s.completion_tokens} completion tokens, $${s.spend_usd.toFixed(4)}`);
+    }
+  }
   for (const [table, s] of Object.entries(stats.shards)) {
     lines.push(`shards ${table}: ${s.shards} files, ${s.rows} rows, ${formatBytes(s.bytes)}`);
   }

@@ -49,6 +49,8 @@ export interface ReplayRunOptions {
   config: Config;
   store: PipelineStore;
   teacher: Teacher;
+  /** A second teacher for the response calls (`teacher.response`). */
+  responseTeacher?: Teacher;
   /** The seed pool: a replayed generation task names its seeds by id. */
   seeds: readonly Seed[];
   codec: RecordCodec;
@@ -97,7 +99,7 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayOutcome> {
     const upstream: string[] = [];
     const quiet = (groups: readonly string[]): boolean => groups.every((g) => transport.queueDepth(g) === 0);
     const stages = startStages({
-      config: o.config, teacher: o.teacher, seeds: o.seeds, committed: await o.store.committedInstructions(), codec: o.codec,
+      config: o.config, teacher: o.teacher, responseTeacher: o.responseTeacher, seeds: o.seeds, committed: await o.store.committedInstructions(), codec: o.codec,
       transport, topicName: sameName, stats, signal: stop.signal, now, instances: 1, onFailure: () => stop.abort(),
       sink: {
         buffer, onCommit,

@@ -18,7 +18,9 @@ import type { Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
 import { committedInstructions } from './corpus-store.ts';
 import { allTopics, highestPlannedTask, kafkaTransport, topicNamer, type KafkaSettings } from './kafka-run.ts';
-import { dedupOperatorFor, generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, type PipelineStore } from './run.ts';
+import { dedupOperatorFor, generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, stageConcurrency, type PipelineStore } from './run.ts';
+import { GENERATE_ID } from '../operators/generate/operator.ts';
+import { RESPOND_ID } from '../operators/respond/operator.ts';
 import { runSinkLoop } from './sink-loop.ts';
 
 export const OPERATOR_NAMES = ['planner', 'generate', 'dedup', 'respond', 'sink'] as const;
@@ -30,8 +32,10 @@ export interface KafkaOperatorOptions {
   kafka: KafkaSettings;
   codec: RecordCodec;
   signal: AbortSignal;
-  /** generate, respond. */
+  /** generate (and respond, unless `responseTeacher` is set). */
   teacher?: Teacher;
+  /** respond: a second teacher for the response calls. */
+  responseTeacher?: Teacher;
   /** planner, generate. */
   seeds?: readonly Seed[];
   topics?: readonly string[];
@@ -61,11 +65,13 @@ export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<Pipelin
         break;
       case 'generate':
         await runOperator(generateOperatorFor(o.config, need(o.teacher, 'a teacher'), need(o.seeds, 'seeds'), now), {
-          ...base, concurrency: o.config.teacher.concurrency,
+          ...base, concurrency: stageConcurrency(o.config, GENERATE_ID),
         });
         break;
       case 'respond':
-        await runOperator(respondOperatorFor(o.config, need(o.teacher, 'a teacher'), now), { ...base, concurrency: o.config.teacher.concurrency });
+        await runOperator(respondOperatorFor(o.config, need(o.responseTeacher ?? o.teacher, 'a teacher'), now), {
+          ...base, concurrency: stageConcurrency(o.config, RESPOND_ID),
+        });
         break;
       case 'dedup': {
         const committed = await committedInstructions(o.config.dataDir, await readManifest(o.config.dataDir));

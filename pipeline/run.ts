@@ -5,12 +5,12 @@
  * reaching the target it stops planning, lets the tasks in flight finish, commits, and returns.
  */
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
-import type { Config } from '../common/config.ts';
+import { roleTeacherConfig, type Config } from '../common/config.ts';
 import { Planner } from '../operators/planner/index.ts';
 import { createGenerateOperator } from '../operators/generate/operator.ts';
 import { createDedupOperator, restoreDedupState, type CommittedInstruction } from '../operators/dedup/operator.ts';
 import { createDedupIndex } from '../operators/dedup/index.ts';
-import { createRespondOperator } from '../operators/respond/operator.ts';
+import { createRespondOperator, RESPOND_ID } from '../operators/respond/operator.ts';
 import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { Operator } from '../operators/types.ts';
 import type { Seed } from '../schemas/types.ts';
@@ -49,7 +49,10 @@ export interface RunOptions {
   config: Config;
   target: number;
   store: PipelineStore;
+  /** The teacher of the instruction (generate) calls, and of the response calls unless `responseTeacher` is set. */
   teacher: Teacher;
+  /** A second teacher for the response (respond) calls (`teacher.response` in the config). */
+  responseTeacher?: Teacher;
   seeds: readonly Seed[];
   topics: readonly string[];
   codec: RecordCodec;
@@ -82,7 +85,7 @@ export function plannerFor(config: Config, runSeed: number, seeds: readonly Seed
 }
 
 export function generateOperatorFor(config: Config, teacher: Teacher, seeds: readonly Seed[], now: () => number): Operator<never> {
-  const t = config.teacher;
+  const t = roleTeacherConfig(config.teacher, 'instruction');
   return createGenerateOperator({
     teacher, seeds: new Map(seeds.map((s) => [s.id, s])), maxInstructionChars: config.generation.maxInstructionChars,
     temperature: t.temperature, maxTokens: t.generateMaxTokens, structuredOutput: t.structuredOutput,
@@ -96,8 +99,13 @@ export function dedupOperatorFor(config: Config, committed: Iterable<CommittedIn
 }
 
 export function respondOperatorFor(config: Config, teacher: Teacher, now: () => number): Operator<never> {
-  const t = config.teacher;
+  const t = roleTeacherConfig(config.teacher, 'response');
   return createRespondOperator({ teacher, temperature: t.temperature, maxTokens: t.respondMaxTokens, now }) as Operator<never>;
+}
+
+/** Calls in flight in one member of a stateless stage: its teacher role's `concurrency`. */
+export function stageConcurrency(config: Config, operatorId: string): number {
+  return roleTeacherConfig(config.teacher, operatorId === RESPOND_ID ? 'response' : 'instruction').concurrency;
 }
 
 /** How a run meets its transport: the embedded one, or Kafka (pipeline/kafka-run.ts). */
@@ -122,7 +130,9 @@ export async function resumeOpenTasks(buffer: SinkBuffer, store: PipelineStore):
 /** What the stages of a run share: generate, dedup (its state restored from `committed`), respond and the sink. */
 export interface StagesOptions {
   config: Config;
+  /** The instruction calls' teacher, and the response calls' unless `responseTeacher` is set. */
   teacher: Teacher;
+  responseTeacher?: Teacher | undefined;
   seeds: readonly Seed[];
   /** The corpus's kept instructions in commit order: dedup's state. */
   committed: Iterable<CommittedInstruction>;
@@ -154,14 +164,14 @@ export function startStages(o: StagesOptions): Stages {
   const operators: Array<Operator<never>> = [
     generateOperatorFor(o.config, o.teacher, o.seeds, o.now),
     dedupOperatorFor(o.config, o.committed, o.now),
-    respondOperatorFor(o.config, o.teacher, o.now),
+    respondOperatorFor(o.config, o.responseTeacher ?? o.teacher, o.now),
   ];
   const { transport, codec, stats, signal, now, topicName } = o;
   const ordered = (op: Operator<never>): boolean => op.descriptor.state === 'ordered';
   const members = operators.flatMap((op) => Array.from({ length: ordered(op) ? 1 : Math.max(1, o.instances) }, () => op));
   const loops = [
     ...members.map((op) => runOperator(op, {
-      transport, codec, stats, signal, now, topicName, concurrency: ordered(op) ? 1 : o.config.teacher.concurrency,
+      transport, codec, stats, signal, now, topicName, concurrency: ordered(op) ? 1 : stageConcurrency(o.config, op.descriptor.id),
     })),
     runSinkLoop({ transport, codec, stats, signal, now, topicName, ...o.sink }),
   ];
@@ -245,7 +255,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   };
 
   const stages = startStages({
-    config, teacher, seeds: options.seeds, committed: await store.committedInstructions(), codec, transport, topicName, stats,
+    config, teacher, responseTeacher: options.responseTeacher, seeds: options.seeds, committed: await store.committedInstructions(), codec, transport, topicName, stats,
     signal: operatorsStop.signal, now, instances: wiring.instances ?? 1, onFailure: () => stop.abort(),
     sink: {
       buffer, onCommit, startAt: wiring.sinkStart,

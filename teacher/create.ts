@@ -3,6 +3,7 @@
  * (SmolLM2-135M through node-llama-cpp, fetched on first use) started on loopback and spoken to through the
  * very same client.
  */
+import { join } from 'node:path';
 import type { TeacherConfig } from '../common/config.ts';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { BatchTeacher } from './batch.ts';
@@ -69,6 +70,46 @@ export async function createTeacher(config: CreateTeacherConfig): Promise<Teache
     ...(config.cacheDataDir === undefined ? {} : { cacheDir: teacherCacheDir(config.cacheDataDir) }),
     ...(config.ledger === undefined ? {} : { ledger: config.ledger }),
   });
+}
+
+/** The teachers of the two kinds of call; `instruction === response` when they share one teacher. */
+export interface RoleTeachers {
+  instruction: TeacherChain;
+  response: TeacherChain;
+}
+
+/**
+ * One chain when both roles resolve to the same client and budgets (`teacher` with no overrides), else one
+ * chain each: two servers (or two models, or two keys) have two sets of rate limits, so two budgets. Both
+ * record into `shared.ledger`. In batch mode each teacher remembers its batches in its own folder.
+ */
+export async function createRoleTeachers(
+  instruction: CreateTeacherConfig, response: CreateTeacherConfig, shared: { ledger: TeacherLedger },
+): Promise<RoleTeachers> {
+  if (sameTeacher(instruction, response)) {
+    // One chain for both stages: its concurrency cap is both stages' together.
+    const concurrency = (instruction.concurrency ?? 0) + (response.concurrency ?? 0);
+    const chain = await createTeacher({ ...instruction, concurrency, ledger: shared.ledger });
+    return { instruction: chain, response: chain };
+  }
+  const own = (c: CreateTeacherConfig, role: string): CreateTeacherConfig => ({
+    ...c, ledger: shared.ledger, ...(c.batch === undefined ? {} : { batch: { ...c.batch, stateDir: join(c.batch.stateDir, role) } }),
+  });
+  const first = await createTeacher(own(instruction, 'instruction'));
+  try {
+    return { instruction: first, response: await createTeacher(own(response, 'response')) };
+  } catch (error) {
+    await first.close();
+    throw error;
+  }
+}
+
+/** Whether two configs make the same teacher (the settings a client and its budgets are built from). */
+export function sameTeacher(a: CreateTeacherConfig, b: CreateTeacherConfig): boolean {
+  const key = (c: CreateTeacherConfig): string => JSON.stringify([
+    c.baseURL ?? '', c.apiKey ?? '', c.model ?? '', c.concurrency ?? 0, c.rpm ?? 0, c.tpm ?? 0, c.mode ?? 'online', c.prices ?? {},
+  ]);
+  return key(a) === key(b);
 }
 
 /** The bare client (no chain): the SDK's own retries are off, the chain retries. */
@@ -142,8 +183,11 @@ export class LocalTeacher implements Teacher {
   }
 }
 
-/** Maps the project config's teacher section (`common/config.ts`) onto `createTeacher`'s options. */
-export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfig {
+/**
+ * Maps the project config's teacher section (`common/config.ts`) onto `createTeacher`'s options. `stages`: how
+ * many stages share this teacher (its concurrency budget is `teacher.concurrency` per stage).
+ */
+export function teacherConfigFromAppConfig(t: TeacherConfig, stages = 2): CreateTeacherConfig {
   return {
     baseURL: t.baseUrl,
     apiKey: t.apiKey,
@@ -151,8 +195,8 @@ export function teacherConfigFromAppConfig(t: TeacherConfig): CreateTeacherConfi
     timeoutMs: t.timeoutMs,
     maxRetries: t.maxRetries,
     retryMaxElapsedMs: t.retryMaxElapsedMs,
-    // `teacher.concurrency` is per stage (generate and respond each run that many calls); the chain caps both together.
-    concurrency: t.concurrency * 2,
+    // `teacher.concurrency` is per stage (generate and respond each run that many calls); a chain shared by both caps them together.
+    concurrency: t.concurrency * stages,
     rpm: t.rpm,
     tpm: t.tpm,
     prices: priceTableFromConfig(t.prices),

@@ -1,7 +1,7 @@
 /** The teacher: one OpenAI-compatible client, the local teacher behind the same wire, and their types. */
 export type { ChatMessage, ChatReply, ChatRequest, JsonSchemaFormat, RateLimitInfo, Teacher } from './types.ts';
-export { createBaseTeacher, createTeacher, LocalTeacher, teacherConfigFromAppConfig } from './create.ts';
-export type { CreateTeacherConfig, LocalTeacherConfig } from './create.ts';
+export { createBaseTeacher, createRoleTeachers, createTeacher, LocalTeacher, sameTeacher, teacherConfigFromAppConfig } from './create.ts';
+export type { CreateTeacherConfig, LocalTeacherConfig, RoleTeachers } from './create.ts';
 export { OpenAITeacher, toBody } from './openai-teacher.ts';
 export type { OpenAITeacherConfig } from './openai-teacher.ts';
 export { costUsd, priceFor, priceTableFromConfig } from './pricing.ts';

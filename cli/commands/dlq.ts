@@ -106,7 +106,7 @@ async function replayEmbedded(config: Config, filter: Filter, dryRun: boolean): 
     try {
       log(`replay: ${plan.sends.length} records back into their topics · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
       const outcome = await runReplay({
-        config: teacher.config, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher, seeds, codec,
+        config: teacher.config, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher, responseTeacher: teacher.responseTeacher, seeds, codec,
         dataDir: config.dataDir, sends: plan.sends, signal: stop.signal,
       });
       log(`replay: ${outcomeLine(outcome)}`);

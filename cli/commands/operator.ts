@@ -7,7 +7,7 @@ import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings } from '../../pipeline/kafka-run.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, stringOption } from '../args.ts';
+import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { openTeacher, type RunTeacher } from './teacher-setup.ts';
@@ -15,7 +15,7 @@ import { openTeacher, type RunTeacher } from './teacher-setup.ts';
 export async function operatorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' }, 'teacher-url': { type: 'string' },
-    model: { type: 'string' }, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
+    model: { type: 'string' }, ...ROLE_TEACHER_OPTIONS, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
   }, 'operator');
   if (values.help === true) {
     process.stdout.write(`${HELP.operator}\n`);
@@ -34,6 +34,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     'kafka.partitions': intOption(values, 'partitions', 1),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
+    ...roleTeacherFlags(values),
     'teacher.concurrency': intOption(values, 'concurrency', 1),
     runSeed: intOption(values, 'run-seed', 0),
     useDefaultSeeds: values['no-default-seeds'] === true ? false : undefined,
@@ -58,7 +59,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')} · ${wireFormatLine(config.kafka)}`);
     const stats = await runKafkaOperator({
       name: op, config: teacher?.config ?? config, kafka, codec, signal: stop.signal, onLog: log,
-      ...(teacher === undefined ? {} : { teacher: teacher.teacher }),
+      ...(teacher === undefined ? {} : { teacher: teacher.teacher, responseTeacher: teacher.responseTeacher }),
       ...(seeds === undefined ? {} : { seeds }),
       ...(op === 'planner' ? { topics: await loadTopics() } : {}),
       ...(corpus === undefined ? {} : { store: corpusStore(corpus) }),

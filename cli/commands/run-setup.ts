@@ -5,11 +5,11 @@
 import type { Config } from '../../common/config.ts';
 import { loadSeedPool } from '../../seeds/index.ts';
 import type { Seed } from '../../schemas/types.ts';
-import { intOption, stringOption, type Options, type Parsed } from '../args.ts';
+import { intOption, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption, type Options, type Parsed } from '../args.ts';
 
 /** Flags naming the teacher and the run's limits. */
 export const TEACHER_FLAGS: Options = {
-  'teacher-url': { type: 'string' }, model: { type: 'string' }, concurrency: { type: 'string' },
+  'teacher-url': { type: 'string' }, model: { type: 'string' }, ...ROLE_TEACHER_OPTIONS, concurrency: { type: 'string' },
   'stall-timeout': { type: 'string' }, 'teacher-mode': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
 };
 
@@ -19,6 +19,7 @@ export function teacherFlagConfig(values: Parsed['values']): Record<string, unkn
   return {
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
+    ...roleTeacherFlags(values),
     'teacher.mode': stringOption(values, 'teacher-mode'),
     'teacher.concurrency': intOption(values, 'concurrency', 1),
     'run.stallTimeoutMs': stall === undefined ? undefined : stall * 1000,

@@ -14,7 +14,12 @@ import { configFrom } from '../context.ts';
 import { createDisplay } from '../display.ts';
 import { HELP } from '../help.ts';
 import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
-import { openTeacher } from './teacher-setup.ts';
+import { openTeacher, type RunTeacher } from './teacher-setup.ts';
+
+/** `model`, or `model (instructions) + model (responses)` with two teachers. */
+function teacherNames(t: RunTeacher): string {
+  return t.teacher === t.responseTeacher ? t.teacher.model : `${t.teacher.model} (instructions) + ${t.responseTeacher.model} (responses)`;
+}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -50,9 +55,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const stop = trapInterrupt(() => display.log('interrupted: committing what is done; tasks in flight are redone on the next run'));
   const teacher = await openTeacher(config, display.log);
   try {
-    display.log(`run: target ${target} new examples · ${seeds.length} seeds · teacher ${teacher.teacher.model} · data ${config.dataDir}`);
+    display.log(`run: target ${target} new examples · ${seeds.length} seeds · teacher ${teacherNames(teacher)} · data ${config.dataDir}`);
     const runOptions = {
-      config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher,
+      config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher, responseTeacher: teacher.responseTeacher,
       // Spend in the progress line comes from the ledger; with no --max-cost the limit is never reached.
       costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds, topics, codec,
       signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,

@@ -1,20 +1,22 @@
 /**
- * The teacher of a run: the configured OpenAI-compatible server, or — with no base URL — the local
+ * The teachers of a run: the configured OpenAI-compatible server, or — with no base URL — the local
  * teacher started in this process, wrapped in the chain (ledger, response cache under the data dir, retries,
- * budgets). Returns the config the run should use (the local teacher serves one request at a time, so more
- * than two in flight only queue). `withLedger(corpus)` makes the corpus commit the ledger with every commit;
- * `close()` commits what is left of it, then stops the teacher.
+ * budgets). `teacher.instruction` / `teacher.response` may name a second teacher for one kind of call; both
+ * record into one ledger. Returns the config the run should use (the local teacher serves one request at a
+ * time, so more than two in flight only queue). `withLedger(corpus)` makes the corpus commit the ledger with
+ * every commit; `close()` commits what is left of it, then stops the teachers.
  */
 import { join } from 'node:path';
-import type { Config } from '../../common/config.ts';
+import { roleTeacherConfig, TEACHER_ROLES, type Config, type TeacherConfig } from '../../common/config.ts';
 import type { Corpus } from '../../corpus/index.ts';
 import { withLedger, type LedgerCorpus } from '../../pipeline/ledger-corpus.ts';
-import { createTeacher, teacherCacheDir, teacherConfigFromAppConfig, TeacherLedger, type Teacher } from '../../teacher/index.ts';
-import type { TeacherChain } from '../../teacher/index.ts';
+import { createRoleTeachers, teacherCacheDir, teacherConfigFromAppConfig, TeacherLedger, type CreateTeacherConfig, type Teacher } from '../../teacher/index.ts';
 
 export interface RunTeacher {
+  /** The instruction (generate) calls' teacher. */
   teacher: Teacher;
-  chain: TeacherChain;
+  /** The response (respond) calls' teacher: `teacher` itself unless a second one is configured. */
+  responseTeacher: Teacher;
   ledger: TeacherLedger;
   config: Config;
   withLedger(corpus: Corpus): LedgerCorpus;
@@ -22,33 +24,37 @@ export interface RunTeacher {
 }
 
 export async function openTeacher(config: Config, log: (line: string) => void): Promise<RunTeacher> {
-  const local = config.teacher.baseUrl === '';
-  if (local) log('teacher: starting the local teacher (set OPENAI_BASE_URL or --teacher-url to use another)');
+  const batch = config.teacher.mode === 'batch';
+  // A batch takes minutes to hours, so the run waits for it.
+  const runConfig: Config = {
+    ...config,
+    teacher: capLocalConcurrency(config.teacher),
+    ...(batch ? { run: { ...config.run, stallTimeoutMs: Math.max(config.run.stallTimeoutMs, 25 * 3_600_000) } } : {}),
+  };
+  const roles = { instruction: roleTeacherConfig(runConfig.teacher, 'instruction'), response: roleTeacherConfig(runConfig.teacher, 'response') };
+  if (roles.instruction.baseUrl === '' || roles.response.baseUrl === '') {
+    log('teacher: starting the local teacher (set OPENAI_BASE_URL or --teacher-url to use another)');
+  }
   // Entries are kept once a corpus will commit them (`withLedger`); until then only the totals.
   const ledger = new TeacherLedger({ keepEntries: false });
-  const batch = config.teacher.mode === 'batch';
-  // The local teacher serves one request at a time; a batch takes minutes to hours, so the run waits for it.
-  const runConfig: Config = local
-    ? { ...config, teacher: { ...config.teacher, concurrency: Math.min(config.teacher.concurrency, 2) } }
-    : batch
-      ? { ...config, run: { ...config.run, stallTimeoutMs: Math.max(config.run.stallTimeoutMs, 25 * 3_600_000) } }
-      : config;
   if (batch) log(`teacher: batch mode, ${config.teacher.batchSize} requests a batch (set --concurrency near it: calls in flight fill a batch)`);
-  const chain = await createTeacher({
-    ...teacherConfigFromAppConfig(runConfig.teacher),
+  const options = (t: TeacherConfig): CreateTeacherConfig => ({
+    ...teacherConfigFromAppConfig(t, 1),
     ...(config.teacher.structuredOutput === 'tags' ? { structuredOutput: false } : {}),
     ...(config.teacher.cache ? { cacheDataDir: config.dataDir } : {}),
     batch: {
       stateDir: join(teacherCacheDir(config.dataDir), 'batches'), maxBatchSize: config.teacher.batchSize,
       flushAfterMs: config.teacher.batchFlushMs, pollMs: config.teacher.batchPollMs,
     },
-    ledger,
     local: { log },
   });
+  const teachers = await createRoleTeachers(options(roles.instruction), options(roles.response), { ledger });
+  const two = teachers.instruction !== teachers.response;
+  if (two) log(`teacher: instructions from ${teachers.instruction.model}, responses from ${teachers.response.model}`);
   let bound: LedgerCorpus | undefined;
   return {
-    teacher: chain,
-    chain,
+    teacher: teachers.instruction,
+    responseTeacher: teachers.response,
     ledger,
     config: runConfig,
     withLedger(corpus) {
@@ -60,8 +66,19 @@ export async function openTeacher(config: Config, log: (line: string) => void): 
       try {
         await bound?.flush();
       } finally {
-        await chain.close();
+        await teachers.instruction.close();
+        if (two) await teachers.response.close();
       }
     },
   };
+}
+
+/** The local teacher serves one request at a time: more than two calls in flight per stage only queue. */
+function capLocalConcurrency(t: TeacherConfig): TeacherConfig {
+  const out: TeacherConfig = { ...t, concurrency: t.baseUrl === '' ? Math.min(t.concurrency, 2) : t.concurrency };
+  for (const role of TEACHER_ROLES) {
+    const r = roleTeacherConfig(t, role);
+    if (r.baseUrl === '' && r.concurrency > 2) out[role] = { ...t[role], concurrency: 2 };
+  }
+  return out;
 }
