@@ -60,16 +60,20 @@ export class OpenAITeacher implements Teacher {
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply> {
     let completion: ChatCompletion;
     let headers: Headers | undefined;
+    // The SDK's `timeout` stops at the response headers; a body that trickles in would hold the call for as
+    // long as it takes. This deadline covers the whole call, body included.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
     try {
       const { data, response } = await this.#client.chat.completions
         .create(toBody(this.model, request), {
           timeout: this.#timeoutMs,
-          ...(signal === undefined ? {} : { signal }),
+          signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
         })
         .withResponse();
       completion = data;
       headers = response.headers;
     } catch (error) {
+      if (deadline.aborted && signal?.aborted !== true) throw this.#timeoutError();
       throw this.#mapError(error, signal);
     }
     const reply = this.#toReply(completion);
@@ -108,18 +112,20 @@ export class OpenAITeacher implements Teacher {
     };
   }
 
+  #timeoutError(): LaminiError {
+    return new LaminiError(ErrorCodes.TEACHER_TIMEOUT, `teacher ${this.model} at ${redact(this.baseURL, this.#apiKey)}: no complete reply within ${this.#timeoutMs} ms`, {
+      retriable: true,
+      details: { timeoutMs: this.#timeoutMs },
+    });
+  }
+
   #mapError(error: unknown, signal: AbortSignal | undefined): LaminiError {
     const where = `teacher ${this.model} at ${redact(this.baseURL, this.#apiKey)}`;
     const safe = (text: string): string => redact(text, this.#apiKey);
     if (error instanceof APIUserAbortError || (signal?.aborted === true && !(error instanceof APIError))) {
       return new LaminiError(ErrorCodes.TEACHER_ABORTED, `${where}: request aborted`, { retriable: false });
     }
-    if (error instanceof APIConnectionTimeoutError) {
-      return new LaminiError(ErrorCodes.TEACHER_TIMEOUT, `${where}: no reply within ${this.#timeoutMs} ms`, {
-        retriable: true,
-        details: { timeoutMs: this.#timeoutMs },
-      });
-    }
+    if (error instanceof APIConnectionTimeoutError) return this.#timeoutError();
     if (error instanceof APIConnectionError) {
       const sys = systemCode(error);
       return new LaminiError(ErrorCodes.TEACHER_UNAVAILABLE, `${where}: cannot connect${sys === undefined ? '' : ` (${sys})`}`, {

@@ -1,6 +1,7 @@
 /**
  * Every fault the scripted teacher can inject, each on 10% of requests (429 with Retry-After, 500, a hang
- * past the client timeout, a JSON body cut off half-way, a reply without the asked-for format), under a whole
+ * past the client timeout, a JSON body cut off half-way, a slow stream whose body trickles in for longer than
+ * the client timeout, a reply without the asked-for format), under a whole
  * embedded run through the teacher chain (retries, budgets, cache, ledger) into a real corpus. Then, from the
  * committed corpus alone: every planned task ends with its outputs answered, dropped as duplicates or in the
  * dead letters (none lost), no instruction is answered twice, and no request is paid twice. One JSON line.
@@ -34,6 +35,8 @@ const FAULTS: ScriptStep[] = [
   { kind: 'status', status: 500 },
   { kind: 'hang' },
   { kind: 'truncated' },
+  // 8 pieces 300 ms apart: headers at once, the body complete only after 2.4 s, past the 1 s client timeout.
+  { kind: 'slow-body', delayMs: 300, chunks: 8 },
   { kind: 'no-tags' },
 ];
 const injected: Record<string, number> = {};

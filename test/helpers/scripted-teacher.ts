@@ -1,7 +1,9 @@
 /**
  * A test double for any OpenAI-compatible teacher: a node:http server on 127.0.0.1 (port 0) answering
  * `/v1/chat/completions` and `/v1/models` from a script `(body, requestIndex) => step`. A step is a reply or a
- * fault (an HTTP status, a hang, a cut-off JSON body, prose without `<example>` tags). Every request is recorded.
+ * fault (an HTTP status, a hang, a cut-off JSON body, a body that trickles out slower than the client waits,
+ * prose without `<example>` tags). Every request is recorded. (Our client never asks for `stream: true`, so
+ * there is no server-sent-events fault: a stalled SSE stream would be the slow body's twin.)
  *
  * The default script answers generation prompts with N distinct instructions derived from a hash of the prompt
  * (in `<example>` tags, or `{"instructions": [...]}` when a json_schema response_format is asked), and response
@@ -28,6 +30,11 @@ export type ScriptStep =
   | { kind: 'hang' }
   /** A 200 whose JSON body is cut off half-way. */
   | { kind: 'truncated' }
+  /**
+   * A slow stream: the 200 and its headers at once, then the full JSON body in `chunks` pieces (default 8),
+   * `delayMs` apart. Longer in total than a client's request timeout, it tests that the timeout covers the body.
+   */
+  | { kind: 'slow-body'; delayMs: number; chunks?: number }
   /** A well-formed reply whose text has no `<example>` tags (a teacher that ignored the format). */
   | { kind: 'no-tags' }
   /** Any JSON body with status 200 (e.g. `{choices: []}`). */
@@ -178,6 +185,12 @@ function respond(res: import('node:http').ServerResponse, step: ScriptStep, requ
       res.end(full.slice(0, Math.floor(full.length / 2)));
       return;
     }
+    case 'slow-body': {
+      const text = deterministicAnswer(JSON.stringify(request.messages));
+      const u = usage(text);
+      trickle(res, JSON.stringify(completionBody({ model, text, finishReason: 'stop', ...u })), step.chunks ?? 8, step.delayMs, limitHeaders);
+      return u.promptTokens + u.completionTokens;
+    }
     case 'hang':
       return;
     case 'status': {
@@ -196,6 +209,25 @@ function respond(res: import('node:http').ServerResponse, step: ScriptStep, requ
       return undefined;
     }
   }
+}
+
+/** Headers now, then `body` in `chunks` pieces `delayMs` apart; stops when the client goes away. */
+function trickle(res: import('node:http').ServerResponse, body: string, chunks: number, delayMs: number, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.flushHeaders();
+  const size = Math.ceil(body.length / Math.max(1, chunks));
+  let at = 0;
+  const next = (): void => {
+    if (res.destroyed || res.writableEnded) return;
+    const piece = body.slice(at, at + size);
+    at += size;
+    if (at >= body.length) res.end(piece);
+    else {
+      res.write(piece);
+      setTimeout(next, delayMs);
+    }
+  };
+  setTimeout(next, delayMs);
 }
 
 // ---- the default script ----

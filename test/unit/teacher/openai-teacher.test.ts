@@ -228,3 +228,48 @@ test('isLaminiError decides on code for teacher errors', async () => {
     assert.equal(error.retriable, false);
   });
 });
+
+test('slow stream: a body that trickles in past the timeout is TEACHER_TIMEOUT at the deadline, not when it ends', async () => {
+  // Headers at once, then 10 pieces 300 ms apart: 3 s of body against a 400 ms timeout.
+  await withScript(
+    [{ kind: 'slow-body', delayMs: 300, chunks: 10 }],
+    async (teacher) => {
+      const started = performance.now();
+      const error = await failure(teacher.chat(respondReq));
+      const took = performance.now() - started;
+      assert.equal(error.code, ErrorCodes.TEACHER_TIMEOUT, error.message);
+      assert.equal(error.retriable, true);
+      assert.ok(took < 2_500, `gave up after ${Math.round(took)} ms, not at the 400 ms deadline`);
+      assertNoKey(error);
+    },
+    { timeoutMs: 400 },
+  );
+});
+
+test('slow stream: a body that trickles in within the timeout is a normal reply', async () => {
+  await withScript([{ kind: 'slow-body', delayMs: 20, chunks: 5 }], async (teacher) => {
+    const reply = await teacher.chat(respondReq);
+    assert.match(reply.text, /concise answer/);
+  });
+});
+
+test('slow stream: the chain retries a timed-out slow body, and a teacher that is always slow ends TEACHER_TIMEOUT', async () => {
+  const { TeacherChain } = await import('../../../teacher/chain.ts');
+  const server = await startScriptedTeacher({
+    script: (ctx, i) => (i === 0 || i >= 2 ? { kind: 'slow-body', delayMs: 200, chunks: 10 } : ctx.fallback()),
+  });
+  const chain = new TeacherChain(new OpenAITeacher(config(server.baseURL, { timeoutMs: 300 })), {
+    baseURL: server.baseURL, budget: { concurrency: 0, rpm: 0, tpm: 0 }, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  try {
+    const reply = await chain.chat(respondReq);
+    assert.equal(reply.retries, 1, 'answered on the retry');
+    const error = await failure(chain.chat({ ...respondReq, taskNumber: 2 }));
+    assert.equal(error.code, ErrorCodes.TEACHER_TIMEOUT);
+    assert.equal(server.count, 5, 'one answered after one retry, then three slow attempts');
+    assert.deepEqual(chain.ledger.totals.failed, 1);
+  } finally {
+    await chain.close();
+    await server.close();
+  }
+});
