@@ -77,6 +77,8 @@ Options:
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL; password from
                         LAMINI_SCHEMA_REGISTRY_PASSWORD)
   --target N            planner: stop once N examples were added to the corpus
+  --max-cost USD        planner: stop planning before the teacher spend committed since it started (the
+                        generate and respond processes' ledger rows, committed by the sink) could pass USD
   --teacher-url URL     generate, respond: an OpenAI-compatible base URL
   --model NAME          teacher model
   --instruction-teacher-url URL, --instruction-model NAME

@@ -5,7 +5,7 @@
  */
 import type { TopicName } from '../streams/topics.ts';
 
-export type RecordType = 'Seed' | 'GenerationTask' | 'Instruction' | 'Example' | 'Dropped' | 'DeadLetter';
+export type RecordType = 'Seed' | 'GenerationTask' | 'Instruction' | 'Example' | 'Dropped' | 'DeadLetter' | 'TeacherRequest';
 
 export interface Emission {
   topic: TopicName;

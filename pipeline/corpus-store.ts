@@ -24,7 +24,7 @@ export function corpusStore(corpus: Corpus): PipelineStore {
     openTaskRecords: () => openTaskRecords(corpus.dataDir, corpus.manifest()),
     async commit(batch, positions, runSeed) {
       await corpus.commit({
-        examples: batch.examples, dropped: batch.dropped, deadLetters: batch.deadLetters,
+        examples: batch.examples, dropped: batch.dropped, deadLetters: batch.deadLetters, teacherRequests: batch.teacherRequests,
         doneTasks: batch.doneTasks, positions, runSeed,
       });
     },
@@ -32,9 +32,9 @@ export function corpusStore(corpus: Corpus): PipelineStore {
 }
 
 /** The quoted paths of a table's committed shards, for `read_parquet([...])`. */
-function shardList(dataDir: string, manifest: Manifest, table: 'examples' | 'dropped' | 'dead_letters'): string[] {
+function shardList(dataDir: string, manifest: Manifest, table: 'examples' | 'dropped' | 'dead_letters' | 'teacher_requests'): string[] {
   const root = corpusDir(dataDir);
-  return manifest.tables[table].shards.map((s) => literal(join(root, s.file)));
+  return (manifest.tables[table]?.shards ?? []).map((s) => literal(join(root, s.file)));
 }
 
 /** Runs one read over committed shards in a throwaway in-memory DuckDB (no corpus lock needed). */
@@ -103,4 +103,29 @@ export async function openTaskRecords(dataDir: string, manifest: Manifest): Prom
     if (!done.has(k)) out.set(k, Number(r.n));
   }
   return out;
+}
+
+/**
+ * Teacher spend committed to the corpus (`teacher_requests`), read shard by shard as manifests name new ones:
+ * what a process without the ledger in memory (the Kafka planner, `--max-cost`) sees of every operator's spend.
+ */
+export class CommittedSpend {
+  readonly #dataDir: string;
+  readonly #seen = new Set<string>();
+  totalUsd = 0;
+
+  constructor(dataDir: string) {
+    this.#dataDir = dataDir;
+  }
+
+  async update(manifest: Manifest): Promise<number> {
+    const fresh = (manifest.tables.teacher_requests?.shards ?? []).filter((s) => !this.#seen.has(s.file));
+    if (fresh.length === 0) return this.totalUsd;
+    const root = corpusDir(this.#dataDir);
+    const files = fresh.map((s) => literal(join(root, s.file)));
+    const rows = await queryShards(`SELECT coalesce(sum(cost_usd), 0) AS usd FROM read_parquet([${files.join(', ')}])`);
+    this.totalUsd += Number(rows[0]?.usd ?? 0);
+    for (const s of fresh) this.#seen.add(s.file);
+    return this.totalUsd;
+  }
 }

@@ -15,8 +15,11 @@ import { runOperator } from '../streams/runner.ts';
 import { PipelineStats } from '../streams/stats.ts';
 import { Topics } from '../streams/topics.ts';
 import type { Transport } from '../streams/transport.ts';
+import type { TeacherLedger } from '../teacher/ledger.ts';
 import type { Teacher } from '../teacher/types.ts';
-import { committedInstructions } from './corpus-store.ts';
+import type { Emission } from '../operators/types.ts';
+import { CommittedSpend, committedInstructions } from './corpus-store.ts';
+import { costLimitReached } from './cost-limit.ts';
 import { allTopics, highestPlannedTask, kafkaTransport, topicNamer, type KafkaSettings } from './kafka-run.ts';
 import { dedupOperatorFor, generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, stageConcurrency, type PipelineStore } from './run.ts';
 import { GENERATE_ID } from '../operators/generate/operator.ts';
@@ -36,6 +39,11 @@ export interface KafkaOperatorOptions {
   teacher?: Teacher;
   /** respond: a second teacher for the response calls. */
   responseTeacher?: Teacher;
+  /**
+   * generate, respond: the teachers' ledger. Its rows go to the `teacher-requests` topic with each batch's
+   * outputs (before the batch's input positions are committed), and the sink commits them into `teacher_requests`.
+   */
+  ledger?: TeacherLedger;
   /** planner, generate. */
   seeds?: readonly Seed[];
   topics?: readonly string[];
@@ -43,6 +51,8 @@ export interface KafkaOperatorOptions {
   store?: PipelineStore;
   /** planner: stop once this many examples were added to the corpus after it started. */
   target?: number;
+  /** planner: stop planning before the teacher spend committed since it started could pass this many USD. */
+  maxCostUsd?: number;
   onLog?: (line: string) => void;
   now?: () => number;
 }
@@ -58,7 +68,7 @@ export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<Pipelin
   };
   try {
     await transport.createTopics(allTopics(topicName, o.kafka.partitions));
-    const base = { transport, codec: o.codec, stats, signal: o.signal, now, topicName };
+    const base = { transport, codec: o.codec, stats, signal: o.signal, now, topicName, ...ledgerOutputs(o.ledger) };
     switch (o.name) {
       case 'planner':
         await runPlanner(o, transport, topicName);
@@ -98,6 +108,15 @@ export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<Pipelin
   }
 }
 
+/** The ledger's rows since the last batch, as records for the `teacher-requests` topic. */
+function ledgerOutputs(ledger: TeacherLedger | undefined): { sideOutputs?: () => Emission[] } {
+  if (ledger === undefined) return {};
+  ledger.keepEntries = true;
+  return {
+    sideOutputs: () => ledger.drain().map((entry) => ({ topic: Topics.teacherRequests, type: 'TeacherRequest' as const, key: entry.id, record: entry })),
+  };
+}
+
 /**
  * Plans tasks after the highest one already in the tasks topic (or the manifest's watermark), keeping
  * at most partitions × teacher concurrency tasks not yet done (done: committed by the sink, per the
@@ -118,13 +137,23 @@ async function runPlanner(o: KafkaOperatorOptions, transport: Transport, topicNa
   const isDone = (m: Manifest, j: number): boolean => j <= m.progress.task_watermark || m.progress.done_tasks_above.includes(j);
   let manifest = first;
   let readAt = 0;
+  // --max-cost: the operators' spend reaches the corpus with the sink's commits (their ledger rows).
+  const spend = o.maxCostUsd === undefined ? undefined : new CommittedSpend(dataDir);
+  const spentAtStart = (await spend?.update(first)) ?? 0;
+  const doneCount = (m: Manifest): number => m.progress.task_watermark + 1 + m.progress.done_tasks_above.length;
+  const limit = spend === undefined ? undefined : { limitUsd: o.maxCostUsd ?? 0, spentUsd: () => spend.totalUsd - spentAtStart };
   while (!o.signal.aborted) {
     if (Date.now() - readAt > 200) {
       manifest = await readManifest(dataDir);
       readAt = Date.now();
+      await spend?.update(manifest);
       for (const j of planned) if (isDone(manifest, j)) planned.delete(j);
     }
     if (o.target !== undefined && manifest.totals.examples - first.totals.examples >= o.target) break;
+    if (limit !== undefined && costLimitReached(limit, doneCount(manifest) - doneCount(first), planned)) {
+      log(`stopping: teacher spend since start $${limit.spentUsd().toFixed(4)} is near --max-cost $${limit.limitUsd}`);
+      break;
+    }
     if (planned.size >= maxInFlight) {
       await new Promise((r) => setTimeout(r, 100));
       continue;

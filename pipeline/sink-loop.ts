@@ -1,11 +1,12 @@
 /**
- * The sink adapter: reads the terminal topics (examples, drops, dead letters), feeds the SinkBuffer,
+ * The sink adapter: reads the terminal topics (examples, drops, dead letters) and the teacher ledger rows
+ * of operator processes (`teacher-requests`), feeds the SinkBuffer,
  * and when a shard is due commits it to the corpus and then the positions it covers. Records it
  * cannot decode become dead letters in the same commit, never a silent drop.
  */
 import { describeError } from '../common/errors.ts';
 import { SINK_ID, SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
-import type { DeadLetter, Dropped, Example } from '../schemas/types.ts';
+import type { DeadLetter, Dropped, Example, TeacherRequest } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from '../streams/dead-letter.ts';
 import type { PipelineStats } from '../streams/stats.ts';
@@ -32,8 +33,8 @@ export interface SinkLoopOptions {
   onCommit?: (batch: SinkBatch) => void;
 }
 
-/** The topics the sink reads: the terminal records of tasks. */
-export const SINK_INPUTS: readonly TopicName[] = [Topics.examples, Topics.dropped, Topics.dlq];
+/** The topics the sink reads: the terminal records of tasks, and the teacher ledger rows of operator processes. */
+export const SINK_INPUTS: readonly TopicName[] = [Topics.examples, Topics.dropped, Topics.dlq, Topics.teacherRequests];
 
 /**
  * Reason of a record in the dead-letter topic that the sink cannot read. The sink stores it as a dead
@@ -70,6 +71,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<void> {
       const record = await codec.decode(t.type, m.value);
       if (t.type === 'Example') buffer.addExample(record as Example, at);
       else if (t.type === 'Dropped') buffer.addDropped(record as Dropped, at);
+      else if (t.type === 'TeacherRequest') buffer.addTeacherRequest(record as TeacherRequest, at);
       else buffer.addDeadLetter(record as DeadLetter, at);
       counters.forwarded++;
     } catch (error) {

@@ -115,6 +115,32 @@ export interface Seed {
   subset: string;
 }
 
+/**
+ * One teacher call as the operator saw it: a row of the teacher ledger (teacher_requests), sent by Kafka operator
+ * processes for the sink to commit.
+ */
+export interface TeacherRequest {
+  /** Unique per call (a UUID): the sink and the corpus keep one row per id. */
+  id: string;
+  request_hash: string;
+  task_number: number;
+  model: string;
+  /** ok, cached, or the TEACHER_* code the call failed with. */
+  status: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  /** What a cache hit would have cost. */
+  saved_usd: number;
+  retries: number;
+  cached: boolean;
+  latency_ms: number;
+  /** Epoch milliseconds. */
+  created_at: number;
+  /** The failure, one line; empty on success. */
+  error: string;
+}
+
 /** Each record type by name, as `SchemaRegistry.encode` and `decode` take it. */
 export interface RecordTypes {
   DeadLetter: DeadLetter;
@@ -123,6 +149,7 @@ export interface RecordTypes {
   GenerationTask: GenerationTask;
   Instruction: Instruction;
   Seed: Seed;
+  TeacherRequest: TeacherRequest;
 }
 
 export type RecordTypeName = keyof RecordTypes;

@@ -6,7 +6,7 @@
  * emits, dead-letters what it could not handle, and only then commits the batch's positions.
  */
 import { describeError } from '../common/errors.ts';
-import type { DeadLetterDraft, Operator, OperatorOutput } from '../operators/types.ts';
+import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../operators/types.ts';
 import type { RecordCodec } from './codec.ts';
 import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from './dead-letter.ts';
 import type { PipelineStats } from './stats.ts';
@@ -23,6 +23,11 @@ export interface RunOperatorOptions {
   /** Topic name as the transport knows it (Kafka prefixes them). */
   topicName?: (name: string) => string;
   now?: () => number;
+  /**
+   * Records to send with each batch's outputs, before its positions are committed, and once more when the
+   * loop ends (an operator process's teacher ledger rows: pipeline/kafka-operator.ts).
+   */
+  sideOutputs?: () => Emission[];
 }
 
 export async function runOperator(op: Operator<never>, options: RunOperatorOptions): Promise<void> {
@@ -79,12 +84,22 @@ export async function runOperator(op: Operator<never>, options: RunOperatorOptio
           push(name(Topics.dlq), letter.id, codec.encode('DeadLetter', letter));
         }
       });
+      for (const e of options.sideOutputs?.() ?? []) push(name(e.topic), e.key, codec.encode(e.type, e.record));
       for (const [topic, messages] of out) await producer.send(topic, messages);
       await consumer.commit(nextPositions(batch));
     }
   } finally {
     await consumer.close();
-    await producer.close();
+    // What side outputs are left (calls of a batch cut short by the stop) still go out: they were made.
+    const rest = new Map<string, OutgoingMessage[]>();
+    for (const e of options.sideOutputs?.() ?? []) {
+      rest.set(name(e.topic), [...(rest.get(name(e.topic)) ?? []), { key: e.key, value: codec.encode(e.type, e.record) }]);
+    }
+    try {
+      for (const [topic, messages] of rest) await producer.send(topic, messages);
+    } finally {
+      await producer.close();
+    }
   }
 }
 

@@ -10,6 +10,8 @@ export const Topics = {
   examples: 'examples',
   dropped: 'dropped',
   dlq: 'dlq',
+  /** Teacher ledger rows from operator processes (Kafka), committed by the sink into `teacher_requests`. */
+  teacherRequests: 'teacher-requests',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -23,6 +25,7 @@ export const TOPIC_TYPES: Readonly<Record<TopicName, RecordType>> = {
   [Topics.examples]: 'Example',
   [Topics.dropped]: 'Dropped',
   [Topics.dlq]: 'DeadLetter',
+  [Topics.teacherRequests]: 'TeacherRequest',
 };
 
 export function kafkaTopicName(name: TopicName, prefix = 'lamini.'): string {

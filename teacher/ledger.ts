@@ -7,29 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { isLaminiError } from '../common/errors.ts';
 import { retriesOf } from '../common/retry.ts';
 import { requestHash } from './cache.ts';
+import type { TeacherRequest } from '../schemas/types.ts';
 import type { ChatReply, ChatRequest, Teacher } from './types.ts';
 
-/** A `teacher_requests` row. */
-export interface LedgerEntry {
-  id: string;
-  request_hash: string;
-  task_number: number;
-  model: string;
-  /** `ok`, `cached`, or the TEACHER_* code the call failed with. */
-  status: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  /** What a cache hit would have cost. */
-  saved_usd: number;
-  retries: number;
-  cached: boolean;
-  latency_ms: number;
-  /** Epoch milliseconds. */
-  created_at: number;
-  /** The failure, one line; empty on success. */
-  error: string;
-}
+/** A `teacher_requests` row: the `TeacherRequest` record of schemas/teacher_request.avsc. */
+export type LedgerEntry = TeacherRequest;
 
 export interface LedgerTotals {
   requests: number;

@@ -7,14 +7,15 @@ import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings } from '../../pipeline/kafka-run.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption } from '../args.ts';
+import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { openTeacher, type RunTeacher } from './teacher-setup.ts';
 
 export async function operatorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' }, 'teacher-url': { type: 'string' },
+    brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' },
+    'max-cost': { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, ...ROLE_TEACHER_OPTIONS, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
   }, 'operator');
   if (values.help === true) {
@@ -56,14 +57,16 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log);
     if (op === 'sink') corpus = await openCorpus(config.dataDir);
     const target = intOption(values, 'target', 1);
+    const maxCostUsd = usdOption(values, 'max-cost');
     log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')} · ${wireFormatLine(config.kafka)}`);
     const stats = await runKafkaOperator({
       name: op, config: teacher?.config ?? config, kafka, codec, signal: stop.signal, onLog: log,
-      ...(teacher === undefined ? {} : { teacher: teacher.teacher, responseTeacher: teacher.responseTeacher }),
+      ...(teacher === undefined ? {} : { teacher: teacher.teacher, responseTeacher: teacher.responseTeacher, ledger: teacher.ledger }),
       ...(seeds === undefined ? {} : { seeds }),
       ...(op === 'planner' ? { topics: await loadTopics() } : {}),
       ...(corpus === undefined ? {} : { store: corpusStore(corpus) }),
       ...(target === undefined ? {} : { target }),
+      ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     });
     log(`stopped: ${JSON.stringify(stats)}`);
     return stop.signal.aborted ? 130 : 0;

@@ -1,10 +1,10 @@
 /**
  * The sink's logic, without I/O: it gathers the terminal records of tasks (examples, dedup drops,
- * dead letters), skips examples the corpus already holds (idempotent on example id), decides when a
+ * dead letters) and the teacher ledger rows of operator processes, skips examples the corpus already holds (idempotent on example id), decides when a
  * shard is due (by rows or age) and which tasks are complete. The corpus adapter writes what `take`
  * returns in one atomic commit, together with the positions it covers.
  */
-import type { DeadLetter, Dropped, Example } from '../../schemas/types.ts';
+import type { DeadLetter, Dropped, Example, TeacherRequest } from '../../schemas/types.ts';
 
 export interface SinkOptions {
   maxRows: number;
@@ -15,6 +15,8 @@ export interface SinkBatch {
   examples: Example[];
   dropped: Dropped[];
   deadLetters: DeadLetter[];
+  /** Teacher ledger rows sent by operator processes (one per id). */
+  teacherRequests: TeacherRequest[];
   /** Tasks whose every terminal record is in this batch or an earlier one. */
   doneTasks: number[];
   /** Examples skipped because the corpus already had them. */
@@ -35,6 +37,7 @@ export class SinkBuffer {
   #examples = new Map<string, Example>();
   #dropped = new Map<string, Dropped>();
   #deadLetters = new Map<string, DeadLetter>();
+  #teacherRequests = new Map<string, TeacherRequest>();
   #skipped = 0;
   #firstAt: number | undefined;
   /** Terminal records of open tasks committed before a restart (a durable log resumes after them). */
@@ -58,7 +61,7 @@ export class SinkBuffer {
   }
 
   get rows(): number {
-    return this.#examples.size + this.#dropped.size + this.#deadLetters.size;
+    return this.#examples.size + this.#dropped.size + this.#deadLetters.size + this.#teacherRequests.size;
   }
 
   /** Examples waiting for the next commit. */
@@ -112,6 +115,13 @@ export class SinkBuffer {
     this.#firstAt ??= at;
   }
 
+  /** A teacher ledger row: no task's output, committed with the next shard (keep-first by id). */
+  addTeacherRequest(r: TeacherRequest, at: number): void {
+    if (this.#teacherRequests.has(r.id)) return;
+    this.#teacherRequests.set(r.id, r);
+    this.#firstAt ??= at;
+  }
+
   /**
    * Counts `seen` terminal records of `task` that an earlier sink committed without finishing the task:
    * on a durable log the sink resumes after them, so they must count toward the task again.
@@ -154,6 +164,7 @@ export class SinkBuffer {
       examples: [...this.#examples.values()],
       dropped: [...this.#dropped.values()],
       deadLetters: [...this.#deadLetters.values()],
+      teacherRequests: [...this.#teacherRequests.values()],
       doneTasks,
       skippedDuplicates: this.#skipped,
     };
@@ -161,6 +172,7 @@ export class SinkBuffer {
     this.#examples = new Map();
     this.#dropped = new Map();
     this.#deadLetters = new Map();
+    this.#teacherRequests = new Map();
     this.#skipped = 0;
     this.#firstAt = undefined;
     return batch;

@@ -35,7 +35,7 @@ function setup(teacher: ScriptedTeacher, brokers: string): { dir: string; args: 
   const dir = mkdtempSync(join(tmpdir(), 'lamini-kafka-ops-'));
   const config = join(dir, 'lamini.config.json');
   writeFileSync(config, JSON.stringify({
-    sink: { maxRows: 50, maxAgeMs: 300 }, teacher: { concurrency: 4 },
+    sink: { maxRows: 50, maxAgeMs: 300 }, teacher: { concurrency: 4, prices: { scripted: { input: 1000, output: 1000 } } },
     kafka: { topicPrefix: `${randomName('lamini-test')}.`, partitions: 4, sessionTimeoutMs: 3000 },
   }));
   const args = (name: string): string[] => ['operator', name, '--brokers', brokers, '--data-dir', dir, '--config', config,
@@ -78,6 +78,37 @@ test('operator processes: 2 generate and 2 respond members with planner, dedup a
     await drained(dir, planner, 120_000);
     const all = await ids(dir);
     assert.ok(all.length >= 200, `committed ${all.length}`);
+    assert.equal(new Set(all).size, all.length, 'no example is committed twice');
+  } finally {
+    await stopAll([planner, ...procs]);
+    await teacher.close();
+  }
+});
+
+test('ledger: operator processes send their teacher ledger rows; the sink commits every call into teacher_requests; --max-cost and stats see the spend', async () => {
+  const brokers = (await kafkaBrokers()).join(',');
+  const teacher = await startScriptedTeacher({ model: 'scripted' });
+  const { dir, args } = setup(teacher, brokers);
+  const procs = [start(args('sink')), start(args('dedup')), start(args('generate')), start(args('respond'))];
+  // $0.001 a token: a task (one generation call, then a call per kept instruction) costs about $1.7, and up to
+  // 16 tasks (partitions x concurrency) go out before the first spend is committed: the limit leaves room for them.
+  const planner = start([...args('planner'), '--max-cost', '60']);
+  try {
+    await drained(dir, planner, 120_000);
+    assert.match(planner.stderr(), /stopping: teacher spend since start \$[\d.]+ is near --max-cost \$60/);
+    // Every call was answered on its first attempt and none was a cache hit: one ledger row per HTTP request.
+    await waitFor(async () => {
+      const r = await lamini(['query', 'select count(*) as n from teacher_requests', '--format', 'json', '--data-dir', dir]);
+      return r.code === 0 && (JSON.parse(r.stdout) as Array<{ n: number }>)[0]?.n === teacher.count;
+    }, { timeoutMs: 30_000, what: `teacher_requests to hold all ${teacher.count} calls` });
+    const stats = await lamini(['stats', '--json', '--data-dir', dir]);
+    assert.equal(stats.code, 0, stats.stderr);
+    const t = (JSON.parse(stats.stdout) as { teacher: { requests: number; spend_usd: number; by_model: Record<string, { requests: number; spend_usd: number }> } }).teacher;
+    assert.equal(t.requests, teacher.count);
+    assert.equal(t.by_model['scripted']?.requests, teacher.count);
+    assert.ok(t.spend_usd > 5, `spend $${t.spend_usd}`);
+    assert.ok(t.spend_usd <= 60, `the planner stopped before $60: spent $${t.spend_usd}`);
+    const all = await ids(dir);
     assert.equal(new Set(all).size, all.length, 'no example is committed twice');
   } finally {
     await stopAll([planner, ...procs]);

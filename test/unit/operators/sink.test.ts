@@ -92,3 +92,22 @@ test('a terminal record of a task already done (a replayed dead letter\'s output
   assert.equal(b.openTasks, 0);
   assert.deepEqual(b.take().doneTasks, []);
 });
+
+test('teacher ledger rows ride with the next shard, once per id, and count toward no task', () => {
+  const row = (id: string) => ({
+    id, request_hash: 'h', task_number: 1, model: 'm', status: 'ok', prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.5,
+    saved_usd: 0, retries: 0, cached: false, latency_ms: 1, created_at: 0, error: '',
+  });
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set());
+  b.addTeacherRequest(row('r1'), 0);
+  b.addTeacherRequest(row('r1'), 0);
+  b.addTeacherRequest(row('r2'), 0);
+  assert.equal(b.rows, 2);
+  assert.equal(b.openTasks, 0);
+  assert.equal(b.due(999), false);
+  assert.equal(b.due(1000), true, 'they age like any row');
+  const batch = b.take();
+  assert.deepEqual(batch.teacherRequests.map((r) => r.id), ['r1', 'r2']);
+  assert.deepEqual(batch.doneTasks, []);
+  assert.equal(b.take().teacherRequests.length, 0);
+});

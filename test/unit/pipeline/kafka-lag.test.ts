@@ -16,5 +16,5 @@ test('the lag table names every operator group and input topic the runner and th
     ...operators.map((op) => ({ operator: op.descriptor.id, inputs: [op.descriptor.input] })),
     { operator: SINK_ID, inputs: SINK_INPUTS },
   ]);
-  assert.deepEqual(SINK_INPUTS, ['examples', 'dropped', 'dlq']);
+  assert.deepEqual(SINK_INPUTS, ['examples', 'dropped', 'dlq', 'teacher-requests']);
 });

@@ -13,7 +13,7 @@ test('schemas/types.ts is what codegen makes of the .avsc files (run `node schem
 
 test('every record type is exported under its Avro name, with docs from the schema', () => {
   const text = readFileSync(typesPath(), 'utf8');
-  for (const name of ['Seed', 'GenerationTask', 'Instruction', 'Example', 'Dropped', 'DeadLetter']) {
+  for (const name of ['Seed', 'GenerationTask', 'Instruction', 'Example', 'Dropped', 'DeadLetter', 'TeacherRequest']) {
     assert.match(text, new RegExp(`export interface ${name} \\{`));
     assert.match(text, new RegExp(`  ${name}: ${name};`));
   }
