@@ -83,6 +83,8 @@ export interface ScriptedTeacher {
   readonly rateLimited: number;
   /** Batches created through `/v1/batches`. */
   readonly batchesCreated: number;
+  /** The `custom_id`s of each created batch's input file, in creation order. */
+  readonly batchCustomIds: ReadonlyArray<readonly string[]>;
   /** Complete every held batch. */
   releaseBatches(): void;
   close(): Promise<void>;
@@ -153,6 +155,9 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
     },
     get batchesCreated() {
       return batchApi.created;
+    },
+    get batchCustomIds() {
+      return batchApi.customIds;
     },
     releaseBatches: () => batchApi.release(),
     close: () =>
@@ -280,6 +285,7 @@ export function deterministicAnswer(key: string): string {
 /** `/v1/files` (upload, content) and `/v1/batches` (create, retrieve), answering each line with the default script. */
 class BatchApi {
   created = 0;
+  readonly customIds: string[][] = [];
   readonly #files = new Map<string, { text: string; filename: string; purpose: string }>();
   readonly #batches = new Map<string, Record<string, unknown>>();
   readonly #model: string;
@@ -319,8 +325,10 @@ class BatchApi {
     }
     if (req.method === 'POST' && path === '/v1/batches') {
       const body = (await readJson(req)) as { input_file_id?: string; endpoint?: string; completion_window?: string };
-      if (this.#files.get(body.input_file_id ?? '') === undefined) return sendJson(res, 400, errorBody('no such input file', 'invalid_request_error'));
+      const input = this.#files.get(body.input_file_id ?? '');
+      if (input === undefined) return sendJson(res, 400, errorBody('no such input file', 'invalid_request_error'));
       this.created++;
+      this.customIds.push(input.text.split('\n').filter((l) => l.trim() !== '').map((l) => String((JSON.parse(l) as { custom_id?: unknown }).custom_id)));
       const batch: Record<string, unknown> = {
         id: `batch_${this.created}`, object: 'batch', endpoint: body.endpoint, input_file_id: body.input_file_id,
         completion_window: body.completion_window, status: 'in_progress', output_file_id: null, error_file_id: null,
