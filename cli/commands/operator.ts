@@ -54,7 +54,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
   try {
     const seeds = op === 'planner' || op === 'generate'
       ? (await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds })).seeds : undefined;
-    if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log);
+    if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log, op === 'generate' ? 'instruction' : 'response');
     if (op === 'sink') corpus = await openCorpus(config.dataDir);
     const target = intOption(values, 'target', 1);
     const maxCostUsd = usdOption(values, 'max-cost');

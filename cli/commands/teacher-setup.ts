@@ -7,7 +7,7 @@
  * every commit; `close()` commits what is left of it, then stops the teachers.
  */
 import { join } from 'node:path';
-import { roleTeacherConfig, TEACHER_ROLES, type Config, type TeacherConfig } from '../../common/config.ts';
+import { roleTeacherConfig, TEACHER_ROLES, type Config, type TeacherConfig, type TeacherRole } from '../../common/config.ts';
 import type { Corpus } from '../../corpus/index.ts';
 import { withLedger, type LedgerCorpus } from '../../pipeline/ledger-corpus.ts';
 import { createRoleTeachers, teacherCacheDir, teacherConfigFromAppConfig, TeacherLedger, type CreateTeacherConfig, type Teacher } from '../../teacher/index.ts';
@@ -23,7 +23,8 @@ export interface RunTeacher {
   close(): Promise<void>;
 }
 
-export async function openTeacher(config: Config, log: (line: string) => void): Promise<RunTeacher> {
+/** `only`: a process that makes one kind of call (`lamini operator generate|respond`) opens only that teacher. */
+export async function openTeacher(config: Config, log: (line: string) => void, only?: TeacherRole): Promise<RunTeacher> {
   const batch = config.teacher.mode === 'batch';
   // A batch takes minutes to hours, so the run waits for it.
   const runConfig: Config = {
@@ -31,7 +32,9 @@ export async function openTeacher(config: Config, log: (line: string) => void): 
     teacher: capLocalConcurrency(config.teacher),
     ...(batch ? { run: { ...config.run, stallTimeoutMs: Math.max(config.run.stallTimeoutMs, 25 * 3_600_000) } } : {}),
   };
-  const roles = { instruction: roleTeacherConfig(runConfig.teacher, 'instruction'), response: roleTeacherConfig(runConfig.teacher, 'response') };
+  const roles = {
+    instruction: roleTeacherConfig(runConfig.teacher, only ?? 'instruction'), response: roleTeacherConfig(runConfig.teacher, only ?? 'response'),
+  };
   if (roles.instruction.baseUrl === '' || roles.response.baseUrl === '') {
     log('teacher: starting the local teacher (set OPENAI_BASE_URL or --teacher-url to use another)');
   }
