@@ -106,13 +106,21 @@ export async function openTaskRecords(dataDir: string, manifest: Manifest): Prom
 }
 
 /**
- * Teacher spend committed to the corpus (`teacher_requests`), read shard by shard as manifests name new ones:
- * what a process without the ledger in memory (the Kafka planner, `--max-cost`) sees of every operator's spend.
+ * Teacher spend committed to the corpus (`teacher_requests`), in total and per task, read shard by shard as
+ * manifests name new ones: what a process without the ledger in memory (the Kafka planner, `--max-cost`) sees
+ * of every operator's spend.
  */
 export class CommittedSpend {
   readonly #dataDir: string;
   readonly #seen = new Set<string>();
+  readonly #byTask = new Map<number, number>();
   totalUsd = 0;
+  /** The most one task's calls have cost so far. */
+  maxTaskUsd = 0;
+
+  taskUsd(k: number): number {
+    return this.#byTask.get(k) ?? 0;
+  }
 
   constructor(dataDir: string) {
     this.#dataDir = dataDir;
@@ -123,8 +131,15 @@ export class CommittedSpend {
     if (fresh.length === 0) return this.totalUsd;
     const root = corpusDir(this.#dataDir);
     const files = fresh.map((s) => literal(join(root, s.file)));
-    const rows = await queryShards(`SELECT coalesce(sum(cost_usd), 0) AS usd FROM read_parquet([${files.join(', ')}])`);
-    this.totalUsd += Number(rows[0]?.usd ?? 0);
+    const rows = await queryShards(`SELECT task_number, sum(cost_usd) AS usd FROM read_parquet([${files.join(', ')}]) GROUP BY 1`);
+    for (const r of rows) {
+      const k = Number(r.task_number);
+      const usd = Number(r.usd ?? 0);
+      const task = (this.#byTask.get(k) ?? 0) + usd;
+      this.#byTask.set(k, task);
+      this.maxTaskUsd = Math.max(this.maxTaskUsd, task);
+      this.totalUsd += usd;
+    }
     for (const s of fresh) this.#seen.add(s.file);
     return this.totalUsd;
   }

@@ -141,7 +141,10 @@ async function runPlanner(o: KafkaOperatorOptions, transport: Transport, topicNa
   const spend = o.maxCostUsd === undefined ? undefined : new CommittedSpend(dataDir);
   const spentAtStart = (await spend?.update(first)) ?? 0;
   const doneCount = (m: Manifest): number => m.progress.task_watermark + 1 + m.progress.done_tasks_above.length;
-  const limit = spend === undefined ? undefined : { limitUsd: o.maxCostUsd ?? 0, spentUsd: () => spend.totalUsd - spentAtStart };
+  const limit = spend === undefined ? undefined : {
+    limitUsd: o.maxCostUsd ?? 0, spentUsd: () => spend.totalUsd - spentAtStart,
+    taskSpentUsd: (j: number) => spend.taskUsd(j), maxTaskSpentUsd: () => spend.maxTaskUsd,
+  };
   while (!o.signal.aborted) {
     if (Date.now() - readAt > 200) {
       manifest = await readManifest(dataDir);

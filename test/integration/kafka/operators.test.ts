@@ -85,7 +85,7 @@ test('operator processes: 2 generate and 2 respond members with planner, dedup a
   }
 });
 
-test('ledger: operator processes send their teacher ledger rows; the sink commits every call into teacher_requests; --max-cost and stats see the spend', async () => {
+test('ledger: operator processes send their teacher ledger rows; the sink commits every call into teacher_requests; --max-cost and stats see the spend', async (t) => {
   const brokers = (await kafkaBrokers()).join(',');
   const teacher = await startScriptedTeacher({ model: 'scripted' });
   const { dir, args } = setup(teacher, brokers);
@@ -103,11 +103,12 @@ test('ledger: operator processes send their teacher ledger rows; the sink commit
     }, { timeoutMs: 30_000, what: `teacher_requests to hold all ${teacher.count} calls` });
     const stats = await lamini(['stats', '--json', '--data-dir', dir]);
     assert.equal(stats.code, 0, stats.stderr);
-    const t = (JSON.parse(stats.stdout) as { teacher: { requests: number; spend_usd: number; by_model: Record<string, { requests: number; spend_usd: number }> } }).teacher;
-    assert.equal(t.requests, teacher.count);
-    assert.equal(t.by_model['scripted']?.requests, teacher.count);
-    assert.ok(t.spend_usd > 5, `spend $${t.spend_usd}`);
-    assert.ok(t.spend_usd <= 60, `the planner stopped before $60: spent $${t.spend_usd}`);
+    const spent = (JSON.parse(stats.stdout) as { teacher: { requests: number; spend_usd: number; by_model: Record<string, { requests: number; spend_usd: number }> } }).teacher;
+    t.diagnostic(`${teacher.count} calls, spend $${spent.spend_usd.toFixed(2)} against --max-cost $60`);
+    assert.equal(spent.requests, teacher.count);
+    assert.equal(spent.by_model['scripted']?.requests, teacher.count);
+    assert.ok(spent.spend_usd > 5, `spend $${spent.spend_usd}`);
+    assert.ok(spent.spend_usd <= 60, `the planner stopped before $60: spent $${spent.spend_usd}`);
     const all = await ids(dir);
     assert.equal(new Set(all).size, all.length, 'no example is committed twice');
   } finally {
