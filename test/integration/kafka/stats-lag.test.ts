@@ -61,7 +61,7 @@ test('lamini stats --transport kafka shows lag N - M for the operator whose grou
   assert.equal(generate.members, 1, 'the member is still in the group: stats read it without joining');
   assert.equal(generate.state, 'Stable');
   assert.deepEqual(live.operators.map((o) => [o.operator, o.lag]), [['generate', N - M], ['dedup', 0], ['respond', 0], ['sink', 0]]);
-  assert.deepEqual(live.operators.find((o) => o.operator === 'sink')!.topics.map((x) => x.topic), ['examples', 'dropped', 'dlq'].map((n) => `${prefix}${n}`));
+  assert.deepEqual(live.operators.find((o) => o.operator === 'sink')!.topics.map((x) => x.topic), ['examples', 'dropped', 'dlq', 'teacher-requests'].map((n) => `${prefix}${n}`));
 
   await member.close();
   const after = await statsLag(args);
