@@ -105,6 +105,12 @@ export interface DedupConfig {
   seed: number;
   /** `fast` (default): fast similarity sketching, one hash per shingle and round; `classic`: one per permutation. */
   signature: 'classic' | 'fast';
+  /**
+   * `lamini operator dedup` (Kafka) snapshots its index to the data dir after this many records or this
+   * long since the last snapshot, whichever comes first, and on a clean stop (pipeline/dedup-checkpoint.ts).
+   */
+  snapshotEveryRecords: number;
+  snapshotEveryMs: number;
 }
 
 export interface KafkaConfig {
@@ -194,7 +200,9 @@ export function defaultConfig(): Config {
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
     run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256, maxTasksInFlight: 0 },
-    dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'fast' },
+    dedup: { mode: 'minhash', threshold: 0.7, permutations: 128, bands: 0, rows: 0, ngram: 3, seed: 1, signature: 'fast',
+      snapshotEveryRecords: 10_000, snapshotEveryMs: 30_000,
+    },
   };
 }
 
@@ -274,6 +282,8 @@ const SHAPES: Record<string, Shape> = {
   'dedup.ngram': 'int',
   'dedup.seed': 'int',
   'dedup.signature': ['classic', 'fast'],
+  'dedup.snapshotEveryRecords': 'int',
+  'dedup.snapshotEveryMs': 'int',
 };
 
 /** Environment variables and the keys they set. */
@@ -300,7 +310,7 @@ const POSITIVE = new Set([
   ...TEACHER_ROLES.flatMap((r) => [`teacher.${r}.maxTokens`, `teacher.${r}.concurrency`]),
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
-  'dedup.threshold', 'dedup.permutations', 'dedup.ngram',
+  'dedup.threshold', 'dedup.permutations', 'dedup.ngram', 'dedup.snapshotEveryRecords', 'dedup.snapshotEveryMs',
   'kafka.partitions', 'kafka.retentionMs', 'kafka.sessionTimeoutMs',
 ]);
 

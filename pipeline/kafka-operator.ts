@@ -2,8 +2,9 @@
  * One operator of the pipeline as a member of its consumer group on Kafka (`lamini operator NAME`).
  * generate and respond are stateless: start N processes and the group shares the partitions between
  * them. planner, dedup and sink run as one instance each (DESIGN.md, scaling). All of them share the
- * data dir: the sink owns the corpus (it holds the lock); dedup restores its index from the committed
- * shards; the planner reads the manifest to see which tasks are done and how many examples were added.
+ * data dir: the sink owns the corpus (it holds the lock); dedup keeps a snapshot of its index there and
+ * replays its input after it (pipeline/dedup-checkpoint.ts), or restores from the committed shards when
+ * it has none; the planner reads the manifest to see which tasks are done and how many examples were added.
  */
 import type { Config } from '../common/config.ts';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
@@ -18,10 +19,11 @@ import type { Transport } from '../streams/transport.ts';
 import type { TeacherLedger } from '../teacher/ledger.ts';
 import type { Teacher } from '../teacher/types.ts';
 import type { Emission } from '../operators/types.ts';
-import { CommittedSpend, committedInstructions } from './corpus-store.ts';
+import { CommittedSpend } from './corpus-store.ts';
+import { openCheckpointedDedup } from './dedup-checkpoint.ts';
 import { costLimitReached } from './cost-limit.ts';
 import { allTopics, highestPlannedTask, kafkaTransport, topicNamer, type KafkaSettings } from './kafka-run.ts';
-import { dedupOperatorFor, generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, stageConcurrency, type PipelineStore } from './run.ts';
+import { generateOperatorFor, plannerFor, resumeOpenTasks, respondOperatorFor, stageConcurrency, type PipelineStore } from './run.ts';
 import { GENERATE_ID } from '../operators/generate/operator.ts';
 import { RESPOND_ID } from '../operators/respond/operator.ts';
 import { runSinkLoop } from './sink-loop.ts';
@@ -84,8 +86,10 @@ export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<Pipelin
         });
         break;
       case 'dedup': {
-        const committed = await committedInstructions(o.config.dataDir, await readManifest(o.config.dataDir));
-        await runOperator(dedupOperatorFor(o.config, committed, now), { ...base, concurrency: 1 });
+        const dedup = await openCheckpointedDedup({
+          config: o.config, inputTopic: topicName(Topics.instructionsRaw), now, log: o.onLog ?? (() => {}),
+        });
+        await runOperator(dedup.operator, { ...base, concurrency: 1, checkpoint: dedup.checkpoint });
         break;
       }
       case 'sink': {

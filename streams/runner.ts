@@ -3,10 +3,13 @@
  * decodes each record (bytes it cannot read become dead letters; a schema registry it cannot reach
  * stops it), calls the operator (with bounded
  * concurrency for stateless operators, one at a time for ordered ones), encodes and sends what it
- * emits, dead-letters what it could not handle, and only then commits the batch's positions.
+ * emits, dead-letters what it could not handle, and only then commits the batch's positions. An ordered
+ * operator with a checkpoint (streams/checkpoint.ts) first replays the input its restored state does not
+ * cover, and offers its state for saving after each commit.
  */
 import { describeError } from '../common/errors.ts';
 import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../operators/types.ts';
+import { CommittedPositions, replayInput, replayPlan, type OperatorCheckpoint } from './checkpoint.ts';
 import type { RecordCodec } from './codec.ts';
 import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from './dead-letter.ts';
 import type { PipelineStats } from './stats.ts';
@@ -28,6 +31,8 @@ export interface RunOperatorOptions {
    * loop ends (an operator process's teacher ledger rows: pipeline/kafka-operator.ts).
    */
   sideOutputs?: () => Emission[];
+  /** The operator's state checkpoint: replay on start, save after commits (ordered operators). */
+  checkpoint?: OperatorCheckpoint;
 }
 
 export async function runOperator(op: Operator<never>, options: RunOperatorOptions): Promise<void> {
@@ -55,10 +60,29 @@ export async function runOperator(op: Operator<never>, options: RunOperatorOptio
     }
   };
 
+  const checkpoint = options.checkpoint;
+  const committed = new CommittedPositions();
+  // The state is saved only when it covers exactly the committed positions: not after an incomplete replay,
+  // and not while a batch is processed but not committed.
+  let saving = checkpoint !== undefined;
+  let dirty = false;
   try {
+    if (checkpoint !== undefined) {
+      const start = await consumer.committed();
+      committed.set(start);
+      if (checkpoint.covers === undefined) await checkpoint.save(committed.list(), { records: 0, force: true });
+      else {
+        const replay = await replayInput(consumer, replayPlan(checkpoint.covers, start), async (m) => {
+          await handle(m);
+        }, { signal });
+        checkpoint.replayed?.(replay.records, replay.complete);
+        saving = replay.complete;
+      }
+    }
     while (!signal.aborted) {
       const batch = await consumer.poll({ maxMessages: Math.max(16, concurrency * 2), maxWaitMs: 250, signal });
       if (batch.length === 0) continue;
+      dirty = true;
       const results = await mapLimit(batch, concurrency, handle);
       // Stopped mid-batch: send and commit nothing; the batch is work in flight, redone on restart.
       if (signal.aborted) break;
@@ -86,8 +110,13 @@ export async function runOperator(op: Operator<never>, options: RunOperatorOptio
       });
       for (const e of options.sideOutputs?.() ?? []) push(name(e.topic), e.key, codec.encode(e.type, e.record));
       for (const [topic, messages] of out) await producer.send(topic, messages);
-      await consumer.commit(nextPositions(batch));
+      const positions = nextPositions(batch);
+      await consumer.commit(positions);
+      dirty = false;
+      committed.set(positions);
+      if (saving) await checkpoint?.save(committed.list(), { records: batch.length, force: false });
     }
+    if (saving && !dirty) await checkpoint?.save(committed.list(), { records: 0, force: true });
   } finally {
     await consumer.close();
     // What side outputs are left (calls of a batch cut short by the stop) still go out: they were made.

@@ -4,16 +4,14 @@
  */
 import type { DedupConfig } from '../../common/config.ts';
 import { ExactIndex, type DedupIndex } from './index-exact.ts';
-import { MinHashIndex } from './minhash/index.ts';
+import { MinHashIndex, minhashOptions } from './minhash/index.ts';
 
 export { ExactIndex, type DedupIndex } from './index-exact.ts';
 export { MinHashIndex, type NearMatch } from './minhash/index.ts';
+export { decodeDedupCheckpoint, encodeDedupCheckpoint, type DedupCheckpoint } from './checkpoint.ts';
 export { createDedupOperator, restoreDedupState, DEDUP_ID, type CommittedInstruction, type DedupState } from './operator.ts';
 
 export function createDedupIndex(config: DedupConfig): DedupIndex {
   if (config.mode === 'exact') return new ExactIndex();
-  return new MinHashIndex({
-    threshold: config.threshold, numPerm: config.permutations, bands: config.bands, rows: config.rows,
-    ngram: config.ngram, seed: config.seed, signature: config.signature,
-  });
+  return new MinHashIndex(minhashOptions(config));
 }

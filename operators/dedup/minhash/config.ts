@@ -4,6 +4,7 @@
  * signature mode (`_classic`) and the seed (`_s2`) are printed only when they are not the defaults.
  * Fast signatures are the default: lower RMSE than classic MinHash and faster (docs/decisions/0003).
  */
+import type { DedupConfig } from '../../../common/config.ts';
 import { LaminiError, ErrorCodes } from '../../../common/errors.ts';
 import type { SignatureMode } from './sign.ts';
 
@@ -61,6 +62,14 @@ export function resolveMinHashConfig(options: Partial<MinHashOptions> = {}): Min
   if (issues.length > 0) throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid dedup settings: ${issues.join('; ')}`, { details: { issues } });
   const banding = o.bands === 0 ? chooseBands(o.threshold, o.numPerm) : { bands: o.bands, rows: o.rows };
   return Object.freeze({ ...o, ...banding });
+}
+
+/** The index options of the `dedup` config section. */
+export function minhashOptions(config: DedupConfig): MinHashOptions {
+  return {
+    threshold: config.threshold, numPerm: config.permutations, bands: config.bands, rows: config.rows,
+    ngram: config.ngram, seed: config.seed, signature: config.signature,
+  };
 }
 
 export function minhashName(c: MinHashConfig): string {

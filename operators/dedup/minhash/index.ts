@@ -14,7 +14,7 @@ import { decodeSnapshot, encodeSnapshot, type SnapshotCovers } from './snapshot.
 import { RecordStore } from './store.ts';
 import { intersectionSize, jaccard, sizesCanMatch, UniqueFilter } from './verify.ts';
 
-export { chooseBands, candidateProbability, minhashName, resolveMinHashConfig, MINHASH_DEFAULTS } from './config.ts';
+export { chooseBands, candidateProbability, minhashName, minhashOptions, resolveMinHashConfig, MINHASH_DEFAULTS } from './config.ts';
 export type { MinHashConfig, MinHashOptions } from './config.ts';
 export type { SignatureMode } from './sign.ts';
 export type { SnapshotCovers } from './snapshot.ts';
@@ -61,6 +61,11 @@ export class MinHashIndex implements DedupIndex {
 
   get size(): number {
     return this.#store.size;
+  }
+
+  /** Ids of the kept records, in keep order. */
+  get keptIds(): readonly string[] {
+    return this.#store.ids;
   }
 
   /** DedupIndex: the id itself when it is already kept, else the best near-duplicate's id. */
