@@ -38,11 +38,11 @@ export async function openCheckpointedDedup(o: {
   let state: DedupState;
   if (restored !== undefined) {
     state = restored.state;
-    o.log(`dedup: restored ${state.keptBy.size} kept instructions from ${path}; replaying ${o.inputTopic} from its positions`);
+    o.log(`restored ${state.keptBy.size} kept instructions from ${path}; replaying ${o.inputTopic} from its positions`);
   } else {
     const committed = await committedInstructions(o.config.dataDir, await readManifest(o.config.dataDir));
     state = restoreDedupState(committed, createDedupIndex(o.config.dedup));
-    o.log(`dedup: restored ${state.keptBy.size} kept instructions from the corpus`);
+    o.log(`restored ${state.keptBy.size} kept instructions from the corpus`);
   }
   const { snapshotEveryRecords, snapshotEveryMs } = o.config.dedup;
   let since = 0;
@@ -55,7 +55,7 @@ export async function openCheckpointedDedup(o: {
       if (!progress.force && since < snapshotEveryRecords && o.now() - savedAt < snapshotEveryMs) return;
       const bytes = encodeDedupCheckpoint(state, positions);
       if (bytes === undefined) {
-        if (!warned) o.log('dedup: the exact index keeps no snapshot; a restart restores it from the corpus');
+        if (!warned) o.log('the exact index keeps no snapshot; a restart restores it from the corpus');
         warned = true;
         return;
       }
@@ -66,8 +66,8 @@ export async function openCheckpointedDedup(o: {
     },
     replayed(records, complete) {
       o.log(complete
-        ? `dedup: replayed ${records} records up to the group's committed positions (not forwarded again)`
-        : `dedup: replay stopped after ${records} records before the committed positions (records deleted?); no snapshot until the next restart`);
+        ? `replayed ${records} records up to the group's committed positions (not forwarded again)`
+        : `replay stopped after ${records} records before the committed positions (records deleted?); no snapshot until the next restart`);
     },
   };
   return { operator: createDedupOperator(state, o.now) as Operator<never>, checkpoint };
@@ -85,13 +85,13 @@ async function loadSnapshot(path: string, o: { config: Config; inputTopic: strin
   try {
     const snapshot = decodeDedupCheckpoint(bytes, o.config.dedup);
     if (snapshot.positions.some((p) => p.topic !== o.inputTopic)) {
-      o.log(`dedup: snapshot ${path} covers another topic; restoring from the corpus`);
+      o.log(`snapshot ${path} covers another topic; restoring from the corpus`);
       return undefined;
     }
     return snapshot;
   } catch (error) {
     if (!(error instanceof LaminiError)) throw error;
-    o.log(`dedup: snapshot ${path} not used (${describeError(error)}); restoring from the corpus`);
+    o.log(`snapshot ${path} not used (${describeError(error)}); restoring from the corpus`);
     return undefined;
   }
 }

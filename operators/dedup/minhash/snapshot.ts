@@ -84,8 +84,9 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotParts {
   let at = 8 + pad4(headerLength);
   for (const s of sections) {
     if (at + s.bytes > bytes.byteLength) throw bad(`truncated section ${s.name}`);
-    // Copied so typed views are aligned whatever the caller's buffer offset.
-    found.set(s.name, bytes.slice(at, at + s.bytes));
+    // Copied so typed views are aligned whatever the caller's buffer offset, and own their buffer: a
+    // Buffer's slice() (a file read with readFile) is a view, whose .buffer is the whole pool.
+    found.set(s.name, Uint8Array.prototype.slice.call(bytes, at, at + s.bytes));
     at += pad4(s.bytes);
   }
   const section = (name: string): Uint8Array => {

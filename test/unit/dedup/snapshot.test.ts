@@ -1,5 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MinHashIndex } from '../../../operators/dedup/minhash/index.ts';
 import { LaminiError, ErrorCodes } from '../../../common/errors.ts';
 import { editedCorpus } from './corpus.ts';
@@ -48,4 +52,14 @@ test('corrupt and unknown snapshots are typed errors', () => {
   assert.equal(code(() => MinHashIndex.restore(bytes.subarray(0, bytes.length - 4))), ErrorCodes.DEDUP_SNAPSHOT_INVALID);
   const text = Buffer.from(bytes).toString('latin1').replace('"version":1', '"version":9');
   assert.equal(code(() => MinHashIndex.restore(Buffer.from(text, 'latin1'))), ErrorCodes.DEDUP_SNAPSHOT_VERSION);
+});
+
+test('regression: a snapshot read back from a file restores (readFile gives a Buffer, whose slice() is a view of a shared pool)', async () => {
+  const index = new MinHashIndex();
+  for (const r of editedCorpus(40, 12, 9)) index.offer(r.id, r.text);
+  const path = join(mkdtempSync(join(tmpdir(), 'lamini-snapshot-')), 'index.snapshot');
+  writeFileSync(path, index.snapshot({ records: index.size }));
+  const { index: restored } = MinHashIndex.restore(await readFile(path));
+  assert.equal(restored.size, index.size);
+  assert.deepEqual(restored.snapshot({ records: index.size }), index.snapshot({ records: index.size }));
 });
