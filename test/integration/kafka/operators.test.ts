@@ -1,68 +1,66 @@
 /**
  * `lamini operator NAME` processes on the real broker against the scripted teacher: planner, dedup and
  * sink once, generate and respond twice each (members of one group). N examples committed, none twice.
- * Then the crash test: `kill -9` a generate process and the sink mid-run, restart them: every example
- * id exactly once, and the teacher was asked twice only for work in flight at the kill. Short group
- * session timeouts (3 s) so a killed member's partitions move on quickly; bounded waits, no sleeps.
+ * Then the crash test: `kill -9` generate, respond, dedup and the sink at random moments (a seeded
+ * PRNG; LAMINI_TEST_SEED reproduces a run) over a 500-example run and restart them: every example id
+ * exactly once, no task lost, and the teacher was asked twice only for work in flight at a kill. Short
+ * group session timeouts (3 s) so a killed member's partitions move on quickly; bounded waits, no sleeps.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '../../../corpus/index.ts';
-import { lamini, startLamini, type LaminiProcess } from '../../helpers/cli.ts';
+import { uniform } from '../../../operators/planner/rng.ts';
+import { highestPlannedTask, kafkaTransport as pipelineTransport } from '../../../pipeline/kafka-run.ts';
+import { parseChatRequest } from '../../../teacher/local/wire.ts';
+import { lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, randomName, waitFor } from '../../helpers/kafka.ts';
-import { startScriptedTeacher, type ScriptedTeacher } from '../../helpers/scripted-teacher.ts';
+import { committedIds, killHard, startLamini, stopAll, type LaminiProcess } from '../../helpers/lamini-process.ts';
+import { isGenerationRequest, startScriptedTeacher, type ScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 
-type Proc = LaminiProcess;
-const start = (args: string[]): Proc => startLamini(args);
-
-async function stopAll(procs: Proc[]): Promise<void> {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  await Promise.race([Promise.all(procs.map((p) => p.exited)), new Promise((r) => setTimeout(r, 20_000))]);
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+interface Setup {
+  dir: string;
+  prefix: string;
+  args: (name: string) => string[];
 }
 
-async function ids(dir: string): Promise<string[]> {
-  const r = await lamini(['query', 'select id from examples', '--format', 'json', '--data-dir', dir]);
-  assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id);
-}
-
-function setup(teacher: ScriptedTeacher, brokers: string): { dir: string; args: (name: string) => string[] } {
+function setup(teacher: ScriptedTeacher, brokers: string, extra: Record<string, unknown> = {}): Setup {
   const dir = mkdtempSync(join(tmpdir(), 'lamini-kafka-ops-'));
   const config = join(dir, 'lamini.config.json');
+  const prefix = `${randomName('lamini-test')}.`;
   writeFileSync(config, JSON.stringify({
     sink: { maxRows: 50, maxAgeMs: 300 }, teacher: { concurrency: 4, prices: { scripted: { input: 1000, output: 1000 } } },
-    kafka: { topicPrefix: `${randomName('lamini-test')}.`, partitions: 4, sessionTimeoutMs: 3000 },
+    kafka: { topicPrefix: prefix, partitions: 4, sessionTimeoutMs: 3000 }, ...extra,
   }));
   const args = (name: string): string[] => ['operator', name, '--brokers', brokers, '--data-dir', dir, '--config', config,
     '--teacher-url', teacher.baseURL, '--model', 'scripted'];
-  return { dir, args };
+  return { dir, prefix, args };
 }
 
 /** Every planned task done: the planner stopped (target reached) and the manifest marks no task open. */
-async function drained(dir: string, planner: Proc, timeoutMs: number): Promise<void> {
-  await waitFor(() => planner.child.exitCode !== null, { timeoutMs, what: `the planner to reach its target (${planner.stderr().slice(-2000)})` });
-  assert.equal(planner.child.exitCode, 0, planner.stderr());
+async function drained(dir: string, planner: LaminiProcess, timeoutMs: number, context = ''): Promise<void> {
+  await waitFor(() => planner.child.exitCode !== null, { timeoutMs, what: `the planner to reach its target${context} (${planner.stderr().slice(-2000)})` });
+  assert.equal(planner.child.exitCode, 0, `${planner.stderr()}${context}`);
   let last = -2;
   await waitFor(async () => {
     const m = await readManifest(dir);
     const settled = m.progress.done_tasks_above.length === 0 && m.progress.task_watermark === last;
     last = m.progress.task_watermark;
     return settled;
-  }, { timeoutMs, intervalMs: 1500, what: 'the sink to commit every planned task' });
+  }, { timeoutMs, intervalMs: 1500, what: `the sink to commit every planned task${context}` });
 }
 
+/** Teacher requests whose exact body was asked before, by kind (a generation prompt or a response). */
 function duplicateRequests(teacher: ScriptedTeacher): { generate: number; respond: number } {
   const seen = new Set<string>();
   const dup = { generate: 0, respond: 0 };
   for (const r of teacher.requests) {
-    const text = JSON.stringify(r.body);
-    const h = createHash('sha256').update(text).digest('hex');
-    if (seen.has(h)) dup[text.includes('<example>') || text.includes('instructions') ? 'generate' : 'respond']++;
+    const h = createHash('sha256').update(JSON.stringify(r.body)).digest('hex');
+    const parsed = parseChatRequest(r.body);
+    if (seen.has(h)) dup[parsed.ok && isGenerationRequest(parsed.request) ? 'generate' : 'respond']++;
     seen.add(h);
   }
   return dup;
@@ -72,11 +70,11 @@ test('operator processes: 2 generate and 2 respond members with planner, dedup a
   const brokers = (await kafkaBrokers()).join(',');
   const teacher = await startScriptedTeacher();
   const { dir, args } = setup(teacher, brokers);
-  const procs = [start(args('sink')), start(args('dedup')), ...[1, 2].flatMap(() => [start(args('generate')), start(args('respond'))])];
-  const planner = start([...args('planner'), '--target', '200']);
+  const procs = [startLamini(args('sink')), startLamini(args('dedup')), ...[1, 2].flatMap(() => [startLamini(args('generate')), startLamini(args('respond'))])];
+  const planner = startLamini([...args('planner'), '--target', '200']);
   try {
     await drained(dir, planner, 120_000);
-    const all = await ids(dir);
+    const all = await committedIds(dir);
     assert.ok(all.length >= 200, `committed ${all.length}`);
     assert.equal(new Set(all).size, all.length, 'no example is committed twice');
   } finally {
@@ -89,10 +87,10 @@ test('ledger: operator processes send their teacher ledger rows; the sink commit
   const brokers = (await kafkaBrokers()).join(',');
   const teacher = await startScriptedTeacher({ model: 'scripted' });
   const { dir, args } = setup(teacher, brokers);
-  const procs = [start(args('sink')), start(args('dedup')), start(args('generate')), start(args('respond'))];
+  const procs = [startLamini(args('sink')), startLamini(args('dedup')), startLamini(args('generate')), startLamini(args('respond'))];
   // $0.001 a token: a task (one generation call, then a call per kept instruction) costs about $1.7, and up to
   // 16 tasks (partitions x concurrency) go out before the first spend is committed: the limit leaves room for them.
-  const planner = start([...args('planner'), '--max-cost', '60']);
+  const planner = startLamini([...args('planner'), '--max-cost', '60']);
   try {
     await drained(dir, planner, 120_000);
     assert.match(planner.stderr(), /stopping: teacher spend since start \$[\d.]+ is near --max-cost \$60/);
@@ -109,7 +107,7 @@ test('ledger: operator processes send their teacher ledger rows; the sink commit
     assert.equal(spent.by_model['scripted']?.requests, teacher.count);
     assert.ok(spent.spend_usd > 5, `spend $${spent.spend_usd}`);
     assert.ok(spent.spend_usd <= 60, `the planner stopped before $60: spent $${spent.spend_usd}`);
-    const all = await ids(dir);
+    const all = await committedIds(dir);
     assert.equal(new Set(all).size, all.length, 'no example is committed twice');
   } finally {
     await stopAll([planner, ...procs]);
@@ -117,7 +115,33 @@ test('ledger: operator processes send their teacher ledger rows; the sink commit
   }
 });
 
-test('crash: kill -9 a generate process and the sink mid-run, restart them; every example once, only in-flight work asked twice', async () => {
+type Role = 'generate' | 'respond' | 'dedup' | 'sink';
+const ROLES: readonly Role[] = ['generate', 'respond', 'dedup', 'sink'];
+
+/** A kill: when the corpus holds `atExamples` examples, `kill -9` member `member` of `role`, restart it. */
+interface Kill {
+  role: Role;
+  member: number;
+  atExamples: number;
+}
+
+/** `rounds` kills of each role at random points of the first 80% of the run, in order; a pure function of the seed. */
+function killPlan(seed: number, rounds: number, target: number): Kill[] {
+  const plan: Kill[] = [];
+  for (let round = 0; round < rounds; round++) {
+    ROLES.forEach((role, r) => {
+      const u = uniform(seed, round, r, 0);
+      const member = role === 'generate' || role === 'respond' ? Math.floor(uniform(seed, round, r, 1) * 2) : 0;
+      plan.push({ role, member, atExamples: Math.floor(target * (0.05 + 0.75 * u)) });
+    });
+  }
+  return plan.sort((a, b) => a.atExamples - b.atExamples);
+}
+
+test('crash: kill -9 generate, respond, dedup and the sink at random moments, restart them; every example once, only in-flight work asked twice', async () => {
+  const seed = process.env.LAMINI_TEST_SEED === undefined ? randomInt(2 ** 31) : Number(process.env.LAMINI_TEST_SEED);
+  const target = 500;
+  const plan = killPlan(seed, 2, target);
   const brokers = (await kafkaBrokers()).join(',');
   const teacher = await startScriptedTeacher({
     script: async (ctx) => {
@@ -125,33 +149,62 @@ test('crash: kill -9 a generate process and the sink mid-run, restart them; ever
       return ctx.fallback();
     },
   });
-  const { dir, args } = setup(teacher, brokers);
-  let sink = start(args('sink'));
-  const generate = [start(args('generate')), start(args('generate'))];
-  const others = [start(args('dedup')), start(args('respond')), start(args('respond'))];
-  const planner = start([...args('planner'), '--target', '600']);
-  const restarted: Proc[] = [];
+  // No response cache: every request a restarted operator repeats reaches the scripted teacher and is counted.
+  // Dedup snapshots often, so a kill usually finds positions to replay between its snapshot and its commits.
+  const { dir, prefix, args } = setup(teacher, brokers, {
+    teacher: { concurrency: 4, cache: false }, dedup: { snapshotEveryRecords: 40, snapshotEveryMs: 500 },
+  });
+  const context = ` [LAMINI_TEST_SEED=${seed}; kills ${plan.map((k) => `${k.role}#${k.member}@${k.atExamples}`).join(' ')}; logs ${dir}/*.log]`;
+  console.log(`crash test${context}`);
+  // Each process's stderr goes to <dir>/<role>.log too, to read after a failure.
+  const operator = (role: Role | 'planner', more: string[] = []): LaminiProcess =>
+    startLamini([...args(role), ...more], { logFile: join(dir, `${role}.log`) });
+  const members: Record<Role, LaminiProcess[]> = {
+    sink: [operator('sink')], dedup: [operator('dedup')], generate: [operator('generate'), operator('generate')],
+    respond: [operator('respond'), operator('respond')],
+  };
+  const killed: LaminiProcess[] = [];
+  const planner = operator('planner', ['--target', String(target)]);
   try {
-    await waitFor(async () => (await readManifest(dir)).totals.examples >= 150, { timeoutMs: 60_000, what: 'a first part of the run' });
-    generate[0]!.child.kill('SIGKILL');
-    sink.child.kill('SIGKILL');
-    await Promise.all([generate[0]!.exited, sink.exited]);
-    const atKill = (await readManifest(dir)).totals.examples;
-    sink = start(args('sink'));
-    restarted.push(sink, start(args('generate')));
-    await waitFor(async () => (await readManifest(dir)).totals.examples > atKill, { timeoutMs: 60_000, what: 'the restarted sink to commit' });
-    await drained(dir, planner, 180_000);
-    const all = await ids(dir);
-    assert.ok(all.length >= 600, `committed ${all.length}`);
-    assert.equal(new Set(all).size, all.length, 'every example id exactly once');
+    for (const kill of plan) {
+      await waitFor(async () => (await readManifest(dir)).totals.examples >= kill.atExamples, {
+        timeoutMs: 90_000, intervalMs: 100, what: `${kill.atExamples} examples before killing ${kill.role}#${kill.member}${context}`,
+      });
+      const victim = members[kill.role][kill.member]!;
+      await killHard(victim);
+      killed.push(victim);
+      members[kill.role][kill.member] = operator(kill.role);
+    }
+    await drained(dir, planner, 150_000, context);
+    // Every restarted dedup restored its index from its snapshot (and replayed up to its group's commits).
+    const dedupLogs = [...killed, ...members.dedup].filter((p) => p.args[1] === 'dedup').slice(1).map((p) => p.stderr());
+    for (const log of dedupLogs) assert.match(log, /dedup: restored \d+ kept instructions from .*\.snapshot/, `${log.slice(-1500)}${context}`);
+    console.log(`crash test: dedup restarts ${dedupLogs.map((l) => /replayed (\d+) records/.exec(l)?.[1] ?? '-').join(', ')} records replayed${context}`);
+
+    const all = await committedIds(dir);
+    assert.ok(all.length >= target, `committed ${all.length}${context}`);
+    assert.equal(new Set(all).size, all.length, `every example id exactly once${context}`);
+    const manifest = await readManifest(dir);
+    const transport = pipelineTransport({ brokers: brokers.split(','), partitions: 4, prefix });
+    const highest = await highestPlannedTask(transport, `${prefix}tasks`).finally(() => transport.close());
+    assert.deepEqual({ watermark: manifest.progress.task_watermark, open: manifest.progress.done_tasks_above },
+      { watermark: highest, open: [] }, `every planned task done, none lost${context}`);
+
+    // Work in flight at a kill is at most one polled batch per member: B = max(16, 2 × teacher concurrency 4)
+    // = 16 records (streams/runner.ts). A killed generate/respond member's batch is redone by whoever gets its
+    // partitions (≤ B); when the restarted member rejoins, partitions move from the surviving member, whose
+    // batch in flight on them is redone too (≤ B). A killed dedup re-forwards its uncommitted batch (≤ B
+    // instructions), each asked for a response again. Killing the sink costs no teacher call. One more batch
+    // per group covers a member starved of CPU past its session on a loaded machine (an unplanned rebalance).
+    const B = 16;
+    const kills = (role: Role): number => plan.filter((k) => k.role === role).length;
+    const bound = { generate: B * (2 * kills('generate') + 1), respond: B * (2 * kills('respond') + kills('dedup') + 1) };
     const dup = duplicateRequests(teacher);
-    // In flight at the kill: at most one polled batch (16 records) of the killed generate member. The
-    // respond members were not killed, but a member starved of CPU past its 3 s session (a loaded
-    // machine) loses its partitions and the other member redoes its batch in flight: at most one batch.
-    assert.ok(dup.generate <= 16, `generation requests asked twice: ${dup.generate}`);
-    assert.ok(dup.respond <= 16, `response requests asked twice: ${dup.respond}`);
+    console.log(`crash test: ${teacher.count} teacher requests, asked twice ${JSON.stringify(dup)}, bound ${JSON.stringify(bound)}${context}`);
+    assert.ok(dup.generate <= bound.generate, `generation requests asked twice: ${dup.generate} > ${bound.generate}${context}`);
+    assert.ok(dup.respond <= bound.respond, `response requests asked twice: ${dup.respond} > ${bound.respond}${context}`);
   } finally {
-    await stopAll([planner, sink, ...generate, ...others, ...restarted]);
+    await stopAll([planner, ...Object.values(members).flat(), ...killed]);
     await teacher.close();
   }
 });

@@ -11,13 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, randomName } from '../../helpers/kafka.ts';
+import { committedIds } from '../../helpers/lamini-process.ts';
 import { startScriptedTeacher } from '../../helpers/scripted-teacher.ts';
-
-async function ids(dir: string): Promise<string[]> {
-  const r = await lamini(['query', 'select id from examples', '--format', 'json', '--data-dir', dir]);
-  assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id);
-}
 
 test('a run on Kafka with 2 generate and 2 respond members commits N examples, none twice; a second run continues', async () => {
   const brokers = (await kafkaBrokers()).join(',');
@@ -32,7 +27,7 @@ test('a run on Kafka with 2 generate and 2 respond members commits N examples, n
   try {
     const first = await lamini(['run', '--transport', 'kafka', '--brokers', brokers, '--instances', '2', '--target', '150', ...base], {}, 180_000);
     assert.equal(first.code, 0, first.stderr);
-    const one = await ids(dir);
+    const one = await committedIds(dir);
     assert.ok(one.length >= 150, `committed ${one.length}`);
     assert.equal(new Set(one).size, one.length, 'no example is committed twice');
     const manifest = JSON.parse(readFileSync(join(dir, 'corpus', 'manifest.json'), 'utf8')) as { progress: { positions: Array<{ topic: string }> } };
@@ -40,7 +35,7 @@ test('a run on Kafka with 2 generate and 2 respond members commits N examples, n
 
     const second = await lamini(['run', '--transport', 'kafka', '--brokers', brokers, '--target', '60', ...base], {}, 180_000);
     assert.equal(second.code, 0, second.stderr);
-    const two = await ids(dir);
+    const two = await committedIds(dir);
     assert.ok(two.length >= one.length + 60, `committed ${two.length - one.length} more`);
     assert.equal(new Set(two).size, two.length, 'no example is committed twice across runs');
   } finally {
