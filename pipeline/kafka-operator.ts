@@ -60,7 +60,7 @@ export interface KafkaOperatorOptions {
 }
 
 export async function runKafkaOperator(o: KafkaOperatorOptions): Promise<PipelineStats> {
-  const transport = kafkaTransport(o.kafka);
+  const transport = kafkaTransport(o.kafka, o.onLog);
   const topicName = topicNamer(o.kafka.prefix);
   const stats = new PipelineStats();
   const now = o.now ?? Date.now;

@@ -35,7 +35,7 @@ export interface KafkaRunOptions extends Omit<RunOptions, 'transport'> {
 }
 
 export async function runKafka(options: KafkaRunOptions): Promise<RunSummary> {
-  const transport = kafkaTransport(options.kafka);
+  const transport = kafkaTransport(options.kafka, options.onLog);
   const topicName = topicNamer(options.kafka.prefix);
   try {
     await transport.createTopics(allTopics(topicName, options.kafka.partitions));
@@ -53,11 +53,15 @@ export function topicNamer(prefix = 'lamini.'): (name: string) => string {
   return (name) => `${prefix}${name}`;
 }
 
-/** The Kafka transport with every consumer group named `<prefix><group>`. */
-export function kafkaTransport(settings: KafkaSettings): Transport & { inner: KafkaTransport } {
+/**
+ * The Kafka transport with every consumer group named `<prefix><group>`; `log` hears when the broker
+ * goes away and comes back.
+ */
+export function kafkaTransport(settings: KafkaSettings, log?: (line: string) => void): Transport & { inner: KafkaTransport } {
   const prefix = settings.prefix ?? 'lamini.';
   const inner = new KafkaTransport({
     clientId: 'lamini', ...settings.client, brokers: settings.brokers, defaultPartitions: settings.partitions,
+    ...(log === undefined ? {} : { log }),
   });
   return {
     kind: 'kafka',

@@ -14,7 +14,7 @@
  */
 import { Consumer as KafkaClientConsumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { ClusterMetadata, Consumer as ClientConsumer } from '@platformatic/kafka';
-import { LaminiError, ErrorCodes } from '../../common/errors.ts';
+import { LaminiError, ErrorCodes, describeError } from '../../common/errors.ts';
 import type { ConsumedMessage, Consumer, PollOptions, TopicPosition } from '../transport.ts';
 import { hasKafkaError, isRetriable, sleep, toLaminiError, withRetry } from './errors.ts';
 import type { ResolvedKafkaOptions } from './options.ts';
@@ -80,7 +80,7 @@ export class KafkaConsumer implements Consumer {
     const consumer = new KafkaConsumer(client, group, topics, options);
     try {
       for (const t of topics) client.topics.track(t);
-      await withRetry(`join group ${group}`, () => client.joinGroup({}), { capMs: options.retryCapMs });
+      await withRetry(`join group ${group}`, () => client.joinGroup({}), { capMs: options.retryCapMs, outage: options.outage });
     } catch (error) {
       await client.close(true).catch(() => {});
       throw toLaminiError(error, `join group ${group}`);
@@ -102,13 +102,14 @@ export class KafkaConsumer implements Consumer {
         this.#fetchError = null;
         if (!isRetriable(error)) throw toLaminiError(error, `fetch for group ${this.group}`);
         // The broker is away: back off, keep the positions, and let the caller poll again.
+        this.#options.outage.failed(describeError(toLaminiError(error, `fetch for group ${this.group}`)));
         await sleep(Math.min(500, Math.max(0, deadline - Date.now())), options.signal);
       }
       if (this.#groupError !== null) {
         const error = this.#groupError;
         this.#groupError = null;
         if (!isRetriable(error)) throw toLaminiError(error, `group ${this.group}`);
-        await withRetry(`rejoin group ${this.group}`, () => this.#client.joinGroup({}), { capMs: this.#options.retryCapMs, signal: options.signal });
+        await withRetry(`rejoin group ${this.group}`, () => this.#client.joinGroup({}), { capMs: this.#options.retryCapMs, outage: this.#options.outage, signal: options.signal });
         this.#assignmentStale = true;
       }
       if (this.#assignmentStale) await this.#reconcile(options.signal);
@@ -125,7 +126,7 @@ export class KafkaConsumer implements Consumer {
     if (positions.length === 0) return;
     this.#assertOpen();
     const offsets = positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: BigInt(p.offset), leaderEpoch: -1 }));
-    await withRetry(`commit for group ${this.group}`, () => this.#client.commit({ offsets }), { capMs: this.#options.retryCapMs });
+    await withRetry(`commit for group ${this.group}`, () => this.#client.commit({ offsets }), { capMs: this.#options.retryCapMs, outage: this.#options.outage });
   }
 
   async committed(): Promise<TopicPosition[]> {
@@ -133,7 +134,7 @@ export class KafkaConsumer implements Consumer {
     const metadata = await this.#metadata();
     const topics = this.#topics.map((topic) => ({ topic, partitions: range(partitionCount(metadata, topic)) }));
     const found = await withRetry(`committed offsets of ${this.group}`, () => this.#client.listCommittedOffsets({ topics }), {
-      capMs: this.#options.retryCapMs,
+      capMs: this.#options.retryCapMs, outage: this.#options.outage,
     });
     const out: TopicPosition[] = [];
     for (const { topic, partitions } of topics) {
@@ -155,11 +156,11 @@ export class KafkaConsumer implements Consumer {
     const assigned = this.assignment();
     if (assigned.length === 0) return 0;
     const topics = groupByTopic(assigned);
-    const capMs = this.#options.retryCapMs;
+    const retrying = { capMs: this.#options.retryCapMs, outage: this.#options.outage };
     const [ends, starts, committed] = await Promise.all([
-      withRetry('end offsets', () => this.#listOffsets(topics, ListOffsetTimestamps.LATEST), { capMs }),
-      withRetry('start offsets', () => this.#listOffsets(topics, ListOffsetTimestamps.EARLIEST), { capMs }),
-      withRetry('committed offsets', () => this.#client.listCommittedOffsets({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) }), { capMs }),
+      withRetry('end offsets', () => this.#listOffsets(topics, ListOffsetTimestamps.LATEST), retrying),
+      withRetry('start offsets', () => this.#listOffsets(topics, ListOffsetTimestamps.EARLIEST), retrying),
+      withRetry('committed offsets', () => this.#client.listCommittedOffsets({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) }), retrying),
     ]);
     let lag = 0n;
     for (const { topic, partition } of assigned) {
@@ -201,11 +202,11 @@ export class KafkaConsumer implements Consumer {
       const committed = await withRetry(
         `committed offsets of ${this.group}`,
         () => this.#client.listCommittedOffsets({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) }),
-        { capMs: this.#options.retryCapMs, signal },
+        { capMs: this.#options.retryCapMs, outage: this.#options.outage, signal },
       );
       const missing = fresh.filter((a) => (committed.get(a.topic)?.[a.partition] ?? -1n) < 0n);
       const earliest = missing.length > 0
-        ? await withRetry('start offsets', () => this.#listOffsets(groupByTopic(missing), ListOffsetTimestamps.EARLIEST), { capMs: this.#options.retryCapMs, signal })
+        ? await withRetry('start offsets', () => this.#listOffsets(groupByTopic(missing), ListOffsetTimestamps.EARLIEST), { capMs: this.#options.retryCapMs, outage: this.#options.outage, signal })
         : new Map<string, bigint[]>();
       for (const { topic, partition } of fresh) {
         const c = committed.get(topic)?.[partition] ?? -1n;
@@ -300,6 +301,7 @@ export class KafkaConsumer implements Consumer {
           this.#collect(response, topicNames, requested, epochs);
         }),
       );
+      this.#options.outage.ok();
     } catch (error) {
       if (!this.#closed) this.#fetchError = error;
     } finally {

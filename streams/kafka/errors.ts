@@ -6,6 +6,7 @@
 import { findErrorBy, NetworkError, TimeoutError } from '@platformatic/kafka';
 import { LaminiError, ErrorCodes, describeError } from '../../common/errors.ts';
 import { retry } from '../../common/retry.ts';
+import type { OutageReporter } from './outage.ts';
 
 /** True when a broker-side protocol error with this id (`OFFSET_OUT_OF_RANGE`, …) is anywhere in `error`. */
 export function hasKafkaError(error: unknown, apiId: string): boolean {
@@ -49,6 +50,8 @@ export interface RetryOptions {
   /** Give up after this long (ms); the last error is thrown as TRANSPORT_UNAVAILABLE. */
   capMs: number;
   signal?: AbortSignal | undefined;
+  /** Told of each retried failure and of the success after one. */
+  outage?: OutageReporter;
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
@@ -65,7 +68,9 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, options: 
       async () => {
         attempts++;
         try {
-          return await fn();
+          const value = await fn();
+          if (attempts > 1) options.outage?.ok();
+          return value;
         } catch (error) {
           throw toLaminiError(error, what);
         }
@@ -76,7 +81,10 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, options: 
         maxDelayMs: options.maxDelayMs ?? 2000,
         maxElapsedMs: options.capMs,
       },
-      options.signal === undefined ? {} : { signal: options.signal },
+      {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onRetry: (_attempt, error) => options.outage?.failed(describeError(error)),
+      },
     );
   } catch (error) {
     if (attempts <= 1 || !(error instanceof LaminiError)) throw error;

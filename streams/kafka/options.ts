@@ -1,4 +1,5 @@
 /** Settings of the Kafka transport. Defaults suit a pipeline; tests shorten the group timeouts. */
+import { OutageReporter } from './outage.ts';
 
 export interface KafkaTransportOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -21,13 +22,18 @@ export interface KafkaTransportOptions {
   /** Connect and request timeouts of the client (ms). */
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Where the transport says that the broker went away and came back (one line each, see outage.ts). */
+  log?: (line: string) => void;
 }
 
-export type ResolvedKafkaOptions = Required<Omit<KafkaTransportOptions, 'topicConfigs'>> & {
+export type ResolvedKafkaOptions = Required<Omit<KafkaTransportOptions, 'topicConfigs' | 'log'>> & {
   topicConfigs: Readonly<Record<string, string>>;
+  /** Shared by every client of one transport. */
+  outage: OutageReporter;
 };
 
 export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKafkaOptions {
+  const retryCapMs = options.retryCapMs ?? 120_000;
   return {
     brokers: options.brokers,
     clientId: options.clientId ?? 'lamini',
@@ -38,8 +44,9 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
     fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1 << 20,
     fetchMaxBytes: options.fetchMaxBytes ?? 8 << 20,
-    retryCapMs: options.retryCapMs ?? 120_000,
+    retryCapMs,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    outage: new OutageReporter(options.log ?? (() => {}), retryCapMs),
   };
 }

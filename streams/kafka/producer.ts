@@ -40,7 +40,7 @@ export class KafkaProducer implements Producer {
       value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
       ...(m.headers === undefined ? {} : { headers: toHeaderMap(m.headers) }),
     }));
-    await withRetry(`send to ${topic}`, () => this.#client.send({ messages: batch }), { capMs: this.#options.retryCapMs });
+    await withRetry(`send to ${topic}`, () => this.#client.send({ messages: batch }), { capMs: this.#options.retryCapMs, outage: this.#options.outage });
   }
 
   async close(): Promise<void> {

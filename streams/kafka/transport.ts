@@ -48,7 +48,7 @@ export class KafkaTransport implements Transport {
         } catch (error) {
           if (!hasKafkaError(error, 'TOPIC_ALREADY_EXISTS')) throw error;
         }
-      }, { capMs: this.options.retryCapMs });
+      }, { capMs: this.options.retryCapMs, outage: this.options.outage });
     }
     await this.#waitForTopics(specs.map((s) => s.name));
   }
@@ -57,11 +57,11 @@ export class KafkaTransport implements Transport {
   async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
     this.#assertOpen();
     const out = new Map<string, number>();
-    const existing = new Set(await withRetry('list topics', () => this.#admin.listTopics(), { capMs: this.options.retryCapMs }));
+    const existing = new Set(await withRetry('list topics', () => this.#admin.listTopics(), { capMs: this.options.retryCapMs, outage: this.options.outage }));
     const wanted = topics.filter((t) => existing.has(t));
     if (wanted.length === 0) return out;
     const metadata = await withRetry('topic metadata', () => this.#admin.metadata({ topics: wanted, forceUpdate: true }), {
-      capMs: this.options.retryCapMs,
+      capMs: this.options.retryCapMs, outage: this.options.outage,
     });
     for (const t of wanted) {
       const meta = metadata.topics.get(t);
