@@ -4,7 +4,9 @@
  *   - the sink's consumer seeks to the positions the manifest covers (shard and positions are committed
  *     together, so a restart neither loses nor repeats what the corpus holds; the sink stays idempotent);
  *   - the planner continues after the highest task already in `lamini.tasks` (tasks planned but not done
- *     are still in the topic and are finished from there, not planned and paid for twice).
+ *     are still in the topic and are finished from there, not planned and paid for twice);
+ *   - dedup restores its index from its snapshot and replays its input up to its committed positions
+ *     (pipeline/dedup-checkpoint.ts), as `lamini operator dedup` does.
  * Consumer groups are named after the topic prefix too (`lamini.generate`, ...), so runs with different
  * prefixes share a broker without meeting.
  */
@@ -14,6 +16,7 @@ import { KafkaTransport, type KafkaTransportOptions } from '../streams/kafka/ind
 import { scanTopic } from '../streams/scan.ts';
 import { allTopics, Topics } from '../streams/topics.ts';
 import type { Consumer, ConsumerOptions, Producer, TopicSpec, Transport } from '../streams/transport.ts';
+import { openCheckpointedDedup } from './dedup-checkpoint.ts';
 import { runPipeline, type RunOptions, type RunSummary } from './run.ts';
 
 export { allTopics } from '../streams/topics.ts';
@@ -40,9 +43,12 @@ export async function runKafka(options: KafkaRunOptions): Promise<RunSummary> {
   try {
     await transport.createTopics(allTopics(topicName, options.kafka.partitions));
     const firstTask = (await highestPlannedTask(transport, topicName(Topics.tasks))) + 1;
+    const dedup = await openCheckpointedDedup({
+      config: options.config, inputTopic: topicName(Topics.instructionsRaw), now: options.now ?? Date.now, log: options.onLog ?? (() => {}),
+    });
     return await runPipeline(options, {
       transport, topicName, partitions: options.kafka.partitions, firstTask,
-      sinkStart: options.store.progress().positions ?? [], instances: options.instances ?? 1,
+      sinkStart: options.store.progress().positions ?? [], instances: options.instances ?? 1, dedup,
     });
   } finally {
     await transport.close();

@@ -23,6 +23,7 @@ import type { TopicPosition, Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
 import type { RunProgress } from './progress.ts';
 import { costLimitReached, type CostLimit } from './cost-limit.ts';
+import type { CheckpointedDedup } from './dedup-checkpoint.ts';
 import { askedBy, defaultPlanWindow, PlanWindow } from './plan-window.ts';
 import { runSinkLoop, type SinkLoopOptions } from './sink-loop.ts';
 
@@ -120,6 +121,8 @@ export interface PipelineWiring {
   firstTask: number;
   /** Members of each stateless operator's group in this process (default 1). */
   instances?: number;
+  /** Dedup with a checkpoint of its own (a durable log); default: restored from the corpus. */
+  dedup?: CheckpointedDedup;
 }
 
 /** A sink resuming on a durable log counts what its open tasks already committed. */
@@ -134,8 +137,10 @@ export interface StagesOptions {
   teacher: Teacher;
   responseTeacher?: Teacher | undefined;
   seeds: readonly Seed[];
-  /** The corpus's kept instructions in commit order: dedup's state. */
+  /** The corpus's kept instructions in commit order: dedup's state (unless `dedup` is given). */
   committed: Iterable<CommittedInstruction>;
+  /** Dedup with a checkpoint of its own (a durable log), instead of one restored from `committed`. */
+  dedup?: CheckpointedDedup;
   codec: RecordCodec;
   transport: Transport;
   topicName: (name: string) => string;
@@ -161,10 +166,9 @@ export interface Stages {
 
 /** Generate, dedup, respond and the sink as loops over `transport`, until `signal` aborts. */
 export function startStages(o: StagesOptions): Stages {
+  const dedup = o.dedup?.operator ?? dedupOperatorFor(o.config, o.committed, o.now);
   const operators: Array<Operator<never>> = [
-    generateOperatorFor(o.config, o.teacher, o.seeds, o.now),
-    dedupOperatorFor(o.config, o.committed, o.now),
-    respondOperatorFor(o.config, o.responseTeacher ?? o.teacher, o.now),
+    generateOperatorFor(o.config, o.teacher, o.seeds, o.now), dedup, respondOperatorFor(o.config, o.responseTeacher ?? o.teacher, o.now),
   ];
   const { transport, codec, stats, signal, now, topicName } = o;
   const ordered = (op: Operator<never>): boolean => op.descriptor.state === 'ordered';
@@ -172,6 +176,7 @@ export function startStages(o: StagesOptions): Stages {
   const loops = [
     ...members.map((op) => runOperator(op, {
       transport, codec, stats, signal, now, topicName, concurrency: ordered(op) ? 1 : stageConcurrency(o.config, op.descriptor.id),
+      ...(op === dedup && o.dedup !== undefined ? { checkpoint: o.dedup.checkpoint } : {}),
     })),
     runSinkLoop({ transport, codec, stats, signal, now, topicName, ...o.sink }),
   ];
@@ -255,7 +260,8 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   };
 
   const stages = startStages({
-    config, teacher, responseTeacher: options.responseTeacher, seeds: options.seeds, committed: await store.committedInstructions(), codec, transport, topicName, stats,
+    config, teacher, responseTeacher: options.responseTeacher, seeds: options.seeds, codec, transport, topicName, stats,
+    ...(wiring.dedup === undefined ? { committed: await store.committedInstructions() } : { committed: [], dedup: wiring.dedup }),
     signal: operatorsStop.signal, now, instances: wiring.instances ?? 1, onFailure: () => stop.abort(),
     sink: {
       buffer, onCommit, startAt: wiring.sinkStart,
