@@ -66,7 +66,10 @@ ${COMMON}`,
 Runs one operator as a member of its consumer group (<prefix><NAME>) on Kafka until stopped (SIGINT/SIGTERM).
 NAME: planner, generate, dedup, respond or sink. Start N processes of generate or respond to share their
 topic's partitions; run planner, dedup and sink once each. All share --data-dir: the sink writes the corpus,
-dedup restores its index from it, the planner reads the manifest.
+the planner reads the manifest, and dedup keeps a snapshot of its index in <data-dir>/dedup/ (after a commit
+every dedup.snapshotEveryRecords records or dedup.snapshotEveryMs, and on a clean stop); on a restart it
+loads it and replays its input up to its committed positions without forwarding anything again (no snapshot:
+its index is rebuilt from the corpus). A process killed with kill -9 redoes only its batch in flight.
 Topics: prefix, partitions, retention and session timeout from the "kafka" section of the config.
 
 Options:
