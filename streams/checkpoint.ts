@@ -32,26 +32,27 @@ export interface ReplayPlan {
   from: TopicPosition[];
   /** Per partition (`topic\0partition`): replay offsets below this. */
   until: Map<string, number>;
-  /** Where live processing starts, per partition: max(covers, committed). */
+  /** Where live processing starts, per partition: the committed position. */
   live: TopicPosition[];
 }
 
 /**
- * What to replay: every partition the group committed or the state covers reads from the covered
- * position (0 for a partition the state never read) and replays up to the committed one. A covered
- * position past the committed one (the group lost its offsets) goes live at the covered position.
+ * What to replay: every partition the group committed reads from the covered position (0 for a
+ * partition the state never read) and replays up to the committed one, then goes live there. A covered
+ * position past the committed one (the group lost its offsets, or the topic was made anew) replays
+ * nothing and goes live at the committed position: records read again are checked against the state
+ * (at worst dropped twice), none is skipped. A partition the group never committed starts as usual.
  */
 export function replayPlan(covers: readonly TopicPosition[], committed: readonly TopicPosition[]): ReplayPlan {
-  const coveredAt = new Map(covers.map((p) => [tp(p), p]));
-  const committedAt = new Map(committed.map((p) => [tp(p), p]));
+  const coveredAt = new Map(covers.map((p) => [tp(p), p.offset]));
   const plan: ReplayPlan = { from: [], until: new Map(), live: [] };
-  for (const key of new Set([...coveredAt.keys(), ...committedAt.keys()])) {
-    const { topic, partition } = (coveredAt.get(key) ?? committedAt.get(key))!;
-    const start = coveredAt.get(key)?.offset ?? 0;
-    const end = committedAt.get(key)?.offset ?? 0;
-    plan.from.push({ topic, partition, offset: start });
-    if (end > start) plan.until.set(key, end);
-    plan.live.push({ topic, partition, offset: Math.max(start, end) });
+  for (const c of committed) {
+    const start = coveredAt.get(tp(c)) ?? 0;
+    if (c.offset > start) {
+      plan.from.push({ topic: c.topic, partition: c.partition, offset: start });
+      plan.until.set(tp(c), c.offset);
+    }
+    plan.live.push({ topic: c.topic, partition: c.partition, offset: c.offset });
   }
   return plan;
 }
@@ -80,7 +81,10 @@ export async function replayInput(
   options: { signal: AbortSignal; idleMs?: number },
 ): Promise<{ records: number; complete: boolean }> {
   const left = new Map(plan.until);
-  if (left.size === 0) return { records: 0, complete: true };
+  if (left.size === 0) {
+    for (const p of plan.live) consumer.seek(p);
+    return { records: 0, complete: true };
+  }
   for (const p of plan.from) consumer.seek(p);
   const back = new Map<string, TopicPosition>();
   let records = 0;

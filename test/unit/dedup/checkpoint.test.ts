@@ -79,15 +79,15 @@ test('dedup checkpoint: a snapshot of another index config, exact mode, and bad 
   assert.throws(() => decodeDedupCheckpoint(badPositions, config), refused(ErrorCodes.DEDUP_SNAPSHOT_INVALID));
 });
 
-test('replay plan: a partition the state never read replays from 0; a covered position past the committed one goes live there', () => {
+test('replay plan: a partition the state never read replays from 0; a covered position past the committed one replays nothing and skips nothing', () => {
   const plan = replayPlan(
-    [{ topic: 't', partition: 0, offset: 10 }, { topic: 't', partition: 2, offset: 9 }],
+    [{ topic: 't', partition: 0, offset: 10 }, { topic: 't', partition: 2, offset: 9 }, { topic: 't', partition: 3, offset: 7 }],
     [{ topic: 't', partition: 0, offset: 30 }, { topic: 't', partition: 1, offset: 5 }, { topic: 't', partition: 2, offset: 4 }],
   );
-  const byPartition = (ps: TopicPosition[]): number[] => [0, 1, 2].map((p) => ps.find((x) => x.partition === p)!.offset);
-  assert.deepEqual(byPartition(plan.from), [10, 0, 9]);
-  assert.deepEqual(byPartition(plan.live), [30, 5, 9]);
+  const offsets = (ps: TopicPosition[]): Array<[number, number]> => ps.map((p) => [p.partition, p.offset]);
+  assert.deepEqual(offsets(plan.from), [[0, 10], [1, 0]]);
   assert.deepEqual([...plan.until.values()], [30, 5]);
+  assert.deepEqual(offsets(plan.live), [[0, 30], [1, 5], [2, 4]]);
 });
 
 test('the runner with a dedup checkpoint: a killed first life and a restarted second one forward what one uninterrupted life would', async () => {
