@@ -18,7 +18,7 @@ import { highestPlannedTask, kafkaTransport as pipelineTransport } from '../../.
 import { parseChatRequest } from '../../../teacher/local/wire.ts';
 import { lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, randomName, waitFor } from '../../helpers/kafka.ts';
-import { committedIds, killHard, startLamini, stopAll, type LaminiProcess } from '../../helpers/lamini-process.ts';
+import { committedIds, killHard, startLamini, stopAll, type LaminiProcess } from '../../helpers/cli.ts';
 import { isGenerationRequest, startScriptedTeacher, type ScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 
 interface Setup {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '../../../corpus/index.ts';
 import { randomName, startBroker, stopBroker, testStateDir, waitFor } from '../../helpers/kafka.ts';
-import { committedIds, startLamini, stopAll } from '../../helpers/lamini-process.ts';
+import { committedIds, startLamini, stopAll } from '../../helpers/cli.ts';
 import { startScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 
 const stateDir = join(testStateDir, '..', 'run-restart-broker');

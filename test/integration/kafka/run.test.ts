@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lamini } from '../../helpers/cli.ts';
+import { committedIds, lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, randomName } from '../../helpers/kafka.ts';
-import { committedIds } from '../../helpers/lamini-process.ts';
 import { startScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 
 test('a run on Kafka with 2 generate and 2 respond members commits N examples, none twice; a second run continues', async () => {
