@@ -13,15 +13,28 @@ export function hasKafkaError(error: unknown, apiId: string): boolean {
   return error instanceof Error && findErrorBy(error, 'apiId', apiId) !== null;
 }
 
-/** Network trouble, timeouts and the protocol errors Kafka marks retriable: worth another try. */
+/**
+ * Network trouble, timeouts, the protocol errors Kafka marks retriable, and a rebalance: worth another try.
+ * A rebalance (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID: the group moved on while this
+ * member worked, say because another member was killed or restarted) is cured by rejoining, which the
+ * client does inside `commit` and `joinGroup`, but only a few times 250 ms apart; a group that takes
+ * longer to settle (a dead member's session running out) must not stop the operator.
+ */
 export function isRetriable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error instanceof LaminiError) return error.retriable;
   return (
     findErrorBy(error, 'code', NetworkError.code) !== null ||
     findErrorBy(error, 'code', TimeoutError.code) !== null ||
-    findErrorBy(error, 'canRetry', true) !== null
+    findErrorBy(error, 'canRetry', true) !== null ||
+    isRebalance(error)
   );
+}
+
+/** The group is rebalancing or has moved on from this member's generation: rejoin, do not report an outage. */
+export function isRebalance(error: unknown): boolean {
+  if (error instanceof LaminiError) return isRebalance(error.cause);
+  return error instanceof Error && findErrorBy(error, 'needsRejoin', true) !== null;
 }
 
 export function toLaminiError(error: unknown, what: string): LaminiError {
@@ -83,7 +96,9 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, options: 
       },
       {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
-        onRetry: (_attempt, error) => options.outage?.failed(describeError(error)),
+        onRetry: (_attempt, error) => {
+          if (!isRebalance(error)) options.outage?.failed(describeError(error));
+        },
       },
     );
   } catch (error) {

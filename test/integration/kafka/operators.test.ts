@@ -45,17 +45,23 @@ function setup(teacher: ScriptedTeacher, brokers: string, extra: Record<string, 
  * Every planned task done: the planner stopped (target reached) and the manifest's watermark reached the
  * highest task in the tasks topic with none open above it. A lost task keeps the watermark below it.
  */
-async function drained(s: Setup, planner: LaminiProcess, timeoutMs: number, context = ''): Promise<void> {
-  await waitFor(() => planner.child.exitCode !== null, { timeoutMs, what: `the planner to reach its target${context} (${planner.stderr().slice(-2000)})` });
+async function drained(s: Setup, planner: LaminiProcess, timeoutMs: number, context = '', alive: () => void = () => {}): Promise<void> {
+  await waitFor(() => {
+    alive();
+    return planner.child.exitCode !== null;
+  }, { timeoutMs, what: `the planner to reach its target${context} (${planner.stderr().slice(-2000)})` });
   assert.equal(planner.child.exitCode, 0, `${planner.stderr()}${context}`);
   const transport = pipelineTransport({ brokers: s.brokers.split(','), partitions: 4, prefix: s.prefix });
   const highest = await highestPlannedTask(transport, `${s.prefix}tasks`).finally(() => transport.close());
   let progress = {};
   await waitFor(async () => {
+    alive();
     const m = await readManifest(s.dir);
     progress = { watermark: m.progress.task_watermark, open: m.progress.done_tasks_above };
     return m.progress.task_watermark >= highest && m.progress.done_tasks_above.length === 0;
-  }, { timeoutMs, intervalMs: 500, what: `the sink to commit every planned task up to ${highest} (now ${JSON.stringify(progress)})${context}` });
+  }, { timeoutMs, intervalMs: 500, what: `the sink to commit every planned task up to ${highest}${context}` }).catch((error: unknown) => {
+    throw new Error(`${String(error)} (manifest: ${JSON.stringify(progress)})`);
+  });
 }
 
 /** Teacher requests whose exact body was asked before, by kind (a generation prompt or a response). */
@@ -172,9 +178,17 @@ test('crash: kill -9 generate, respond, dedup and the sink at random moments, re
   };
   const killed: LaminiProcess[] = [];
   const planner = operator('planner', ['--target', String(target)]);
+  // An operator that exits on its own (not killed by the test) fails the test at once, with its stderr.
+  const alive = (): void => {
+    const gone = Object.values(members).flat().find((p) => !p.running);
+    if (gone !== undefined) throw new Error(`${gone.args[1]} exited on its own (${String(gone.child.exitCode)}): ${gone.stderr().slice(-2000)}${context}`);
+  };
   try {
     for (const kill of plan) {
-      await waitFor(async () => (await readManifest(dir)).totals.examples >= kill.atExamples, {
+      await waitFor(async () => {
+        alive();
+        return (await readManifest(dir)).totals.examples >= kill.atExamples;
+      }, {
         timeoutMs: 90_000, intervalMs: 100, what: `${kill.atExamples} examples before killing ${kill.role}#${kill.member}${context}`,
       });
       const victim = members[kill.role][kill.member]!;
@@ -183,7 +197,7 @@ test('crash: kill -9 generate, respond, dedup and the sink at random moments, re
       members[kill.role][kill.member] = operator(kill.role);
     }
     // No task lost: every planned one done (the watermark reaches the highest task in the tasks topic).
-    await drained(s, planner, 150_000, context);
+    await drained(s, planner, 150_000, context, alive);
     // Every restarted dedup that got as far as restoring (a kill may come while one is still starting)
     // restored its index from its snapshot, and replayed up to its group's commits; the last one did.
     const dedupLogs = [...killed, ...members.dedup].filter((p) => p.args[1] === 'dedup').slice(1).map((p) => p.stderr());
