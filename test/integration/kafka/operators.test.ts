@@ -16,9 +16,8 @@ import { readManifest } from '../../../corpus/index.ts';
 import { uniform } from '../../../operators/planner/rng.ts';
 import { highestPlannedTask, kafkaTransport as pipelineTransport } from '../../../pipeline/kafka-run.ts';
 import { parseChatRequest } from '../../../teacher/local/wire.ts';
-import { lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, randomName, waitFor } from '../../helpers/kafka.ts';
-import { committedIds, killHard, startLamini, stopAll, type LaminiProcess } from '../../helpers/cli.ts';
+import { committedIds, killHard, lamini, startLamini, stopAll, type LaminiProcess } from '../../helpers/cli.ts';
 import { isGenerationRequest, startScriptedTeacher, type ScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 
 interface Setup {
@@ -98,13 +97,14 @@ test('operator processes: 2 generate and 2 respond members with planner, dedup a
 test('ledger: operator processes send their teacher ledger rows; the sink commits every call into teacher_requests; --max-cost and stats see the spend', async (t) => {
   const brokers = (await kafkaBrokers()).join(',');
   const teacher = await startScriptedTeacher({ model: 'scripted' });
-  const { dir, args } = setup(teacher, brokers);
+  const s = setup(teacher, brokers);
+  const { dir, args } = s;
   const procs = [startLamini(args('sink')), startLamini(args('dedup')), startLamini(args('generate')), startLamini(args('respond'))];
   // $0.001 a token: a task (one generation call, then a call per kept instruction) costs about $1.7, and up to
   // 16 tasks (partitions x concurrency) go out before the first spend is committed: the limit leaves room for them.
   const planner = startLamini([...args('planner'), '--max-cost', '60']);
   try {
-    await drained(dir, planner, 120_000);
+    await drained(s, planner, 120_000);
     assert.match(planner.stderr(), /stopping: teacher spend since start \$[\d.]+ is near --max-cost \$60/);
     // Every call was answered on its first attempt and none was a cache hit: one ledger row per HTTP request.
     await waitFor(async () => {
