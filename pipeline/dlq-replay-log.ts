@@ -8,10 +8,11 @@
  * Lines are appended after their records were sent and fsynced before the replay reports them. A crash
  * between the two resends those letters once more, which costs at most their teacher calls: every record
  * has a deterministic id and the sink is idempotent on it. A torn last line (a crash while appending) is
- * ignored; a bad line anywhere else is a corrupt log, reported with its line number.
+ * ignored by a read and cut off by the next append, so new lines never glue onto it; a bad line anywhere
+ * else is a corrupt log, reported with its line number.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { fsyncDir, fsyncFile, readTextIfExists } from '../corpus/fsutil.ts';
@@ -50,9 +51,28 @@ export async function appendReplayLog(dataDir: string, entries: readonly ReplayL
   const path = replayLogPath(dataDir);
   await mkdir(dirname(path), { recursive: true });
   const created = !existsSync(path);
+  if (!created) await cutTornTail(path);
   await appendFile(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   await fsyncFile(path);
   if (created) await fsyncDir(dirname(path));
+}
+
+/**
+ * A last line without its newline (a torn append) is cut back to the end of the last whole line, or ended
+ * when it is a whole entry (torn just before its newline), so that the next append starts a line of its own.
+ */
+async function cutTornTail(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    const bytes = await handle.readFile();
+    if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+    const lineStart = bytes.lastIndexOf(0x0a) + 1;
+    if (parseLine(bytes.subarray(lineStart).toString('utf8')) !== undefined) await handle.write('\n', bytes.length);
+    else await handle.truncate(lineStart);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseLine(line: string): string | undefined {

@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLaminiError } from '../../../common/errors.ts';
 import { planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
-import { readReplayLog, replayLogPath } from '../../../pipeline/dlq-replay-log.ts';
+import { appendReplayLog, readReplayLog, replayLogPath, type ReplayLogEntry } from '../../../pipeline/dlq-replay-log.ts';
 import { REPLAY_HEADER, replayDeadLetters } from '../../../pipeline/dlq-replay-run.ts';
 import { ConfluentCodec, RegistryClient } from '../../../schemas/confluent/index.ts';
 import { defaultRegistry, loadSchemaRegistry } from '../../../schemas/index.ts';
@@ -135,6 +135,21 @@ test('the replay log ignores a torn last line and reports a bad line elsewhere w
   assert.deepEqual(await readReplayLog(dataDir), new Set(['a@t/0/1']));
   writeFileSync(replayLogPath(dataDir), `${good}\nnot json\n${good}\n`);
   await assert.rejects(readReplayLog(dataDir), (e: unknown) => isLaminiError(e, 'DLQ_LOG_CORRUPT') && /line 2/.test(e.message));
+});
+
+test('regression: an append after a torn last line cuts the fragment off instead of gluing onto it (the log stays readable, the new entry is kept)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lamini-dlq-log-'));
+  mkdirSync(join(dataDir, 'dlq'));
+  const entry = (mark: string): ReplayLogEntry => ({ mark, reason: 'r', topic: 't', at: 1 });
+  const good = JSON.stringify(entry('a@t/0/1'));
+  writeFileSync(replayLogPath(dataDir), `${good}\n{"mark": "b@t/0`);
+  await appendReplayLog(dataDir, [entry('c@t/0/3')]);
+  assert.deepEqual(await readReplayLog(dataDir), new Set(['a@t/0/1', 'c@t/0/3']));
+  assert.equal(readFileSync(replayLogPath(dataDir), 'utf8'), `${good}\n${JSON.stringify(entry('c@t/0/3'))}\n`);
+
+  writeFileSync(replayLogPath(dataDir), `${good}`); // torn just before its newline: a whole entry, kept
+  await appendReplayLog(dataDir, [entry('d@t/0/4')]);
+  assert.deepEqual(await readReplayLog(dataDir), new Set(['a@t/0/1', 'd@t/0/4']));
 });
 
 test('with the Confluent wire format, Avro payloads (magic 0 + schema id) go back byte for byte with their key', async (t) => {
