@@ -96,7 +96,7 @@ export async function sendReplays(transport: Transport, sends: readonly ReplaySe
   }
 }
 
-/** The replay-log lines of sent records. */
+/** The replay-log lines of sent records, and of the copies of their letters each one sent for. */
 export function replayLogEntries(sends: readonly ReplaySend[], at: number): ReplayLogEntry[] {
-  return sends.map((s) => ({ mark: s.mark, reason: s.letter.reason, topic: s.topic, at }));
+  return sends.flatMap((s) => [s.mark, ...s.copies].map((mark) => ({ mark, reason: s.letter.reason, topic: s.topic, at })));
 }

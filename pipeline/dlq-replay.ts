@@ -22,7 +22,11 @@
  * A letter is "already replayed" when its mark — its id and the position of the record that failed — is
  * in the replay log (pipeline/dlq-replay-log.ts). The position makes a record that fails again after a
  * replay a new letter (it failed at a new offset), while two copies of one letter (an operator redoing a
- * batch after a crash writes the same letter again) share a mark and are sent once.
+ * batch after a crash writes the same letter again) share a mark and are sent once. Letters of embedded
+ * runs add their time to the mark, so there two copies differ (a replay interrupted after a commit runs
+ * the task again and writes its letter again): within one plan a letter whose id — the same failure of
+ * the same input — is already being sent goes with the first, counted already replayed, and its mark is
+ * logged with the first's, so the teacher is asked once.
  */
 import { describeError } from '../common/errors.ts';
 import type { RecordType } from '../operators/types.ts';
@@ -45,6 +49,8 @@ export interface ReplaySend {
   key: string;
   value: Uint8Array;
   mark: string;
+  /** Marks of copies of this letter (same id, another mark) that it sends for: logged with it. */
+  copies: string[];
 }
 
 /** Letters of one reason code, by what became of them. */
@@ -119,19 +125,28 @@ export async function planReplay(letters: Iterable<DeadLetter>, options: PlanOpt
   const why: Record<string, string> = {};
   const sends: ReplaySend[] = [];
   const seen = new Set<string>();
+  const sendById = new Map<string, ReplaySend>();
   for (const letter of letters) {
     const tally = (counts.byReason[letter.reason] ??= { replayed: 0, skipped: 0, notReplayable: 0, alreadyReplayed: 0 });
     const outcome = await (async (): Promise<keyof ReasonCounts> => {
       if ((reasons.size > 0 && !reasons.has(letter.reason)) || (operators.size > 0 && !operators.has(letter.operator))) return 'skipped';
       const mark = (options.mark ?? replayMark)(letter);
       if (options.replayed.has(mark) || seen.has(mark)) return 'alreadyReplayed';
+      const first = sendById.get(letter.id);
+      if (first !== undefined) {
+        seen.add(mark);
+        first.copies.push(mark);
+        return 'alreadyReplayed';
+      }
       const record = await sourceRecord(letter, options);
       if (typeof record === 'string') {
         why[letter.reason] ??= record;
         return 'notReplayable';
       }
       seen.add(mark);
-      sends.push({ letter, topic: letter.source_topic, key: record.key, value: record.value, mark });
+      const send: ReplaySend = { letter, topic: letter.source_topic, key: record.key, value: record.value, mark, copies: [] };
+      sendById.set(letter.id, send);
+      sends.push(send);
       return 'replayed';
     })();
     tally[outcome]++;

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLaminiError } from '../../../common/errors.ts';
-import { planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
+import { embeddedLetterMark, planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
 import { appendReplayLog, readReplayLog, replayLogPath, type ReplayLogEntry } from '../../../pipeline/dlq-replay-log.ts';
-import { REPLAY_HEADER, replayDeadLetters } from '../../../pipeline/dlq-replay-run.ts';
+import { REPLAY_HEADER, replayDeadLetters, replayLogEntries } from '../../../pipeline/dlq-replay-run.ts';
 import { ConfluentCodec, RegistryClient } from '../../../schemas/confluent/index.ts';
 import { defaultRegistry, loadSchemaRegistry } from '../../../schemas/index.ts';
 import type { DeadLetter, GenerationTask, Instruction } from '../../../schemas/types.ts';
@@ -86,6 +86,18 @@ test('--reason and --operator choose letters; the others are skipped; letters in
   assert.deepEqual(logged.sends.map((s) => s.letter), [c, again], 'a record that failed again is a new letter');
   assert.equal(logged.counts.alreadyReplayed, 3);
   assert.equal(replaySummary(logged.counts, true), 'would replay 2 dead letters (teacher_http 2); 0 skipped; 0 not replayable; 3 already replayed');
+});
+
+test('regression: two embedded letters of one failure (same letter id, other marks) are sent once and both logged, so the teacher is asked once', async () => {
+  // An interrupted embedded replay ran a task whose letter was already committed: the corpus holds that letter twice, at other times.
+  const first = { ...letter('teacher_http', 'respond', Topics.instructionsUnique, text(JSON.stringify(instruction('i1')))), created_at: 10 };
+  const again = { ...first, created_at: 20 };
+  const other = letter('teacher_http', 'respond', Topics.instructionsUnique, text(JSON.stringify(instruction('i2'))));
+  const plan = await planReplay([first, again, other], { filter: all, replayed: new Set(), codec, topicType, mark: embeddedLetterMark });
+  assert.deepEqual(plan.sends.map((s) => s.key), ['i1', 'i2'], 'the copy is not sent');
+  assert.equal(plan.counts.alreadyReplayed, 1);
+  assert.deepEqual(replayLogEntries(plan.sends, 5).map((e) => e.mark), [embeddedLetterMark(first), embeddedLetterMark(again), embeddedLetterMark(other)],
+    'the copy is logged with the first');
 });
 
 test('a replay over a transport sends each record to its source topic and partition, logs it, and a second replay sends none', async () => {
