@@ -2,7 +2,8 @@
  * The record codec a Kafka run or operator uses, from `kafka.wireFormat`: Avro single-object encoding (the
  * default, nothing to run beside the broker) or the Confluent wire format with ids from the schema registry at
  * `kafka.schemaRegistryUrl`, every topic's `<topic>-value` subject registered on start. The embedded transport
- * always uses single-object encoding.
+ * always uses single-object encoding. `readOnly` (dlq list and --dry-run) registers nothing: the codec looks
+ * writer schemas up by id only (ConfluentCodec.reader), so read-only registry credentials do.
  */
 import type { Config, KafkaConfig } from '../common/config.ts';
 import { ConfluentCodec, RegistryClient, valueSubject, type ConfluentSubject } from '../schemas/confluent/index.ts';
@@ -11,8 +12,9 @@ import type { RecordCodec } from '../streams/codec.ts';
 import { TOPIC_TYPES } from '../streams/topics.ts';
 import { topicNamer } from './kafka-run.ts';
 
-export async function kafkaCodec(config: Config): Promise<RecordCodec> {
+export async function kafkaCodec(config: Config, options: { readOnly?: boolean } = {}): Promise<RecordCodec> {
   if (config.kafka.wireFormat !== 'confluent') return defaultRegistry();
+  if (options.readOnly === true) return ConfluentCodec.reader(registryClient(config.kafka), loadSchemaRegistry());
   const topicName = topicNamer(config.kafka.topicPrefix);
   const subjects: ConfluentSubject[] = Object.entries(TOPIC_TYPES).map(([topic, type]) => ({ subject: valueSubject(topicName(topic)), type }));
   // A registry of our own: writer schemas learned from the registry never leak into the shared one.

@@ -72,7 +72,7 @@ type Filter = { reasons: string[]; operators: string[] };
 
 async function replayOnKafka(config: Config, filter: Filter, dryRun: boolean): Promise<ReplayResult> {
   const kafka = kafkaSettings(config);
-  const codec = await kafkaCodec(config);
+  const codec = await kafkaCodec(config, { readOnly: dryRun });
   const transport = kafkaTransport(kafka);
   try {
     return await replayDeadLetters({ transport, topicName: topicNamer(kafka.prefix), codec, dataDir: config.dataDir, filter, dryRun });

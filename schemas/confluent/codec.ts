@@ -5,6 +5,11 @@
  * the same schema under any subject, and registering again is a no-op. Encoding writes that id; decoding
  * looks the writer schema up by the id it finds (once per id, then cached) and resolves it to our reader
  * schema, so messages from older or newer writers read as today's record.
+ *
+ * A read-only codec (`ConfluentCodec.reader`, for `lamini dlq list` and `--dry-run`, which may hold read-only
+ * registry credentials) registers nothing: it decodes by id alone, and what it encodes is checked against
+ * the current schema and framed with schema id 0, which no registry hands out (ids start at 1) — bytes to
+ * count, never to send.
  */
 import { ErrorCodes, LaminiError } from '../../common/errors.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
@@ -20,6 +25,9 @@ export interface ConfluentSubject {
   type: RecordTypeName;
 }
 
+/** The schema id a read-only codec frames its (never sent) encodings with. */
+export const UNREGISTERED_ID = 0;
+
 /** The subject of a topic's values under the TopicNameStrategy. */
 export const valueSubject = (topic: string): string => `${topic}-value`;
 
@@ -30,6 +38,8 @@ export class ConfluentCodec implements RecordCodec {
   readonly #headers = new Map<RecordTypeName, Uint8Array>();
   readonly #writers = new Map<number, SchemaEntry>();
   readonly #lookups = new Map<number, Promise<SchemaEntry>>();
+  /** A read-only codec's header for every type (id 0); undefined for a codec that registered its types. */
+  #unregistered: Uint8Array | undefined;
 
   private constructor(schemas: SchemaRegistry, client: RegistryClient) {
     this.#schemas = schemas;
@@ -52,13 +62,20 @@ export class ConfluentCodec implements RecordCodec {
     return codec;
   }
 
+  /** A codec that only reads the registry (GET by id): it never registers; see the top of this file. */
+  static reader(client: RegistryClient, schemas: SchemaRegistry): ConfluentCodec {
+    const codec = new ConfluentCodec(schemas, client);
+    codec.#unregistered = confluentHeader(UNREGISTERED_ID);
+    return codec;
+  }
+
   /** The registry id each record type is written with. */
   ids(): Map<RecordTypeName, number> {
     return new Map([...this.#headers].map(([type, header]) => [type, readConfluentFrame(header).id]));
   }
 
   encode<K extends RecordTypeName>(type: K, record: RecordTypes[K]): Uint8Array {
-    const header = this.#headers.get(type);
+    const header = this.#headers.get(type) ?? this.#unregistered;
     if (header === undefined) {
       throw new LaminiError(ErrorCodes.SCHEMA_UNKNOWN_TYPE, `no registered schema for record type ${type}`, { details: { typeName: type } });
     }

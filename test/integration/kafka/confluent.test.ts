@@ -178,3 +178,41 @@ test('a schema registry that cannot be reached stops run and operator with one l
   assert.equal(noUrl.code, 2, noUrl.stderr);
   assert.match(noUrl.stderr, /^lamini: invalid configuration: kafka\.schemaRegistryUrl must be set when kafka\.wireFormat is confluent/);
 });
+
+test('regression: dlq list and replay --dry-run with the Confluent wire format only read the registry (no POST), so read-only credentials do', async (t) => {
+  const registry = await startSchemaRegistryDouble();
+  t.after(() => registry.close());
+  const transport = await kafkaTransport();
+  t.after(() => transport.close());
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-confluent-dlq-'));
+  const prefix = `${randomName('cf-dlq')}.`;
+  const name = (n: string) => kafkaTopicName(n as never, prefix);
+  await transport.createTopics([{ name: name(Topics.dlq), partitions: 1 }]);
+  // The operators' codec wrote these letters: it registered the dead-letter and instruction subjects.
+  const writer = await ConfluentCodec.open(new RegistryClient({ url: registry.url }), loadSchemaRegistry(), [
+    { subject: `${name(Topics.dlq)}-value`, type: 'DeadLetter' }, { subject: `${name(Topics.instructionsUnique)}-value`, type: 'Instruction' },
+  ]);
+  const letter = (id: string, payload: Uint8Array): DeadLetter => ({
+    id: `dl-${id}`, operator: 'respond', reason: 'teacher_http', message: 'HTTP 500', source_topic: name(Topics.instructionsUnique), source_partition: 0,
+    source_offset: 0, payload, task_number: 1, task_outputs: 1, created_at: 1,
+  });
+  await transport.producer().send(name(Topics.dlq), [
+    { key: 'a', value: writer.encode('DeadLetter', letter('a', new TextEncoder().encode(JSON.stringify(instruction('a'))))) },
+    { key: 'b', value: writer.encode('DeadLetter', letter('b', writer.encode('Instruction', instruction('b')))) },
+  ]);
+  const config = join(dir, 'lamini.config.json');
+  writeFileSync(config, JSON.stringify({ kafka: { topicPrefix: prefix } }));
+  const args = ['--transport', 'kafka', '--brokers', (await kafkaBrokers()).join(','), '--wire-format', 'confluent', '--schema-registry', registry.url,
+    '--data-dir', dir, '--config', config];
+  const posted = registry.requests.length;
+
+  const list = await lamini(['dlq', 'list', ...args], {}, 60_000);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^teacher_http\s+2\s+2\s+0\s+0$/m);
+  const dry = await lamini(['dlq', 'replay', '--dry-run', ...args], {}, 60_000);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal(dry.stdout.trim(), 'would replay 2 dead letters (teacher_http 2); 0 skipped; 0 not replayable');
+  const since = registry.requests.slice(posted);
+  assert.ok(since.length > 0, 'the letters were looked up by id');
+  assert.deepEqual(since.filter((r) => r.method !== 'GET'), [], 'nothing was registered');
+});
