@@ -4,17 +4,26 @@
  * to its source topic with its key, then record it in the replay log. Letters live in memory for the
  * plan: a dead-letter topic holds a small share of a pipeline's records, bounded by its retention.
  *
+ * One replay at a time per data dir: a replay that sends takes `<data-dir>/dlq/replay.lock` (corpus/lock.ts:
+ * the holder's pid; a dead holder's lock is taken over) before it reads the replay log and keeps it until the
+ * log holds what it sent, so two replays never both send the letters neither has logged yet. A dry run
+ * reads only and takes no lock.
+ *
  * The replayed records are processed by whatever runs next on those topics (`lamini run --transport
  * kafka` or `lamini operator ...`); their outputs reach the sink, which commits them even though their
  * tasks are done (operators/sink/sink.ts, tasksDone).
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ErrorCodes, LaminiError, isLaminiError } from '../common/errors.ts';
+import { acquireLock, type Lock } from '../corpus/lock.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
 import { isRegistryOutage } from '../streams/dead-letter.ts';
 import { scanTopic } from '../streams/scan.ts';
 import { Topics } from '../streams/topics.ts';
 import type { Transport } from '../streams/transport.ts';
-import { appendReplayLog, readReplayLog, type ReplayLogEntry } from './dlq-replay-log.ts';
+import { appendReplayLog, readReplayLog, replayLogPath, type ReplayLogEntry } from './dlq-replay-log.ts';
 import { planReplay, topicTypes, type ReplayCounts, type ReplayFilter, type ReplaySend } from './dlq-replay.ts';
 
 /** Bytes in the dead-letter topic that are not a DeadLetter: counted under this reason, never sent. */
@@ -44,6 +53,30 @@ export interface ReplayResult {
 }
 
 export async function replayDeadLetters(o: ReplayRunOptions): Promise<ReplayResult> {
+  const lock = o.dryRun ? undefined : await lockReplay(o.dataDir);
+  try {
+    return await replayLocked(o);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** `<data-dir>/dlq/replay.lock`, or DLQ_REPLAY_LOCKED naming the replay that holds it. */
+export async function lockReplay(dataDir: string): Promise<Lock> {
+  const path = join(dirname(replayLogPath(dataDir)), 'replay.lock');
+  await mkdir(dirname(path), { recursive: true });
+  try {
+    return await acquireLock(path);
+  } catch (error) {
+    if (!isLaminiError(error, ErrorCodes.CORPUS_LOCKED)) throw error;
+    const holder = error.details['holder'] as { pid: number; hostname: string; started_at: string } | undefined;
+    const by = holder === undefined ? '' : ` (pid ${holder.pid} on ${holder.hostname} since ${holder.started_at})`;
+    throw new LaminiError(ErrorCodes.DLQ_REPLAY_LOCKED,
+      `another lamini dlq replay holds ${path}${by}: let it finish, then replay again`, { cause: error, details: { path } });
+  }
+}
+
+async function replayLocked(o: ReplayRunOptions): Promise<ReplayResult> {
   const now = o.now ?? Date.now;
 
   const raw: Uint8Array[] = [];

@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { isLaminiError } from '../../../common/errors.ts';
 import { embeddedLetterMark, planReplay, replayMark, replaySummary, type ReplayFilter } from '../../../pipeline/dlq-replay.ts';
 import { appendReplayLog, readReplayLog, replayLogPath, type ReplayLogEntry } from '../../../pipeline/dlq-replay-log.ts';
@@ -136,6 +137,39 @@ test('a replay over a transport sends each record to its source topic and partit
   assert.equal(second.counts.replayed, 0);
   assert.equal(second.counts.alreadyReplayed, 3);
   assert.deepEqual(await target.poll({ maxMessages: 10, maxWaitMs: 0 }), []);
+  await transport.close();
+});
+
+test('regression: two concurrent replays send each letter once (one holds <data-dir>/dlq/replay.lock, the other stops with one line); a dead holder\'s lock is taken over', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lamini-dlq-lock-'));
+  const transport = new EmbeddedTransport({ defaultPartitions: 2 });
+  const name = (n: string): string => `p.${n}`;
+  await transport.consumer({ group: 'sink', topics: [name(Topics.dlq)] });
+  const ids = ['i1', 'i2', 'i3'];
+  await transport.producer().send(name(Topics.dlq), ids.map((id) => ({
+    key: id, value: codec.encode('DeadLetter', letter('teacher_http', 'respond', name(Topics.instructionsUnique), text(JSON.stringify(instruction(id))), `dl-${id}`)),
+  })));
+  const target = await transport.consumer({ group: 'respond', topics: [name(Topics.instructionsUnique)] });
+  const options = { transport, topicName: name, codec, dataDir, filter: all, dryRun: false };
+
+  const both = await Promise.allSettled([replayDeadLetters(options), replayDeadLetters(options)]);
+  const refused = both.filter((r) => r.status === 'rejected').map((r) => r.reason as unknown);
+  assert.equal(refused.length, 1, 'one replay runs');
+  const lockPath = join(dataDir, 'dlq', 'replay.lock');
+  assert.ok(isLaminiError(refused[0], 'DLQ_REPLAY_LOCKED'));
+  assert.equal(refused[0].message.split('\n').length, 1);
+  assert.ok(refused[0].message.startsWith(`another lamini dlq replay holds ${lockPath} (pid ${process.pid} on ${hostname()} since `), refused[0].message);
+  assert.ok(refused[0].message.endsWith('): let it finish, then replay again'), refused[0].message);
+  assert.deepEqual((await target.poll({ maxMessages: 10, maxWaitMs: 0 })).map((m) => m.key).sort(), ids, 'each letter sent once');
+  assert.ok(!existsSync(lockPath), 'the lock is released');
+
+  // A lock left by a replay that is gone (pid 2^22 + 1 is above Linux's pid_max default) is taken over; a dry run takes none.
+  writeFileSync(lockPath, JSON.stringify({ pid: 4194305, hostname: hostname(), started_at: '2025-01-01T00:00:00Z' }));
+  const again = await replayDeadLetters(options);
+  assert.equal(again.counts.alreadyReplayed, 3);
+  assert.ok(!existsSync(lockPath));
+  writeFileSync(lockPath, JSON.stringify({ pid: process.pid, hostname: hostname(), started_at: '2025-01-01T00:00:00Z' }));
+  assert.equal((await replayDeadLetters({ ...options, dryRun: true })).counts.alreadyReplayed, 3, 'a dry run reads while a replay holds the lock');
   await transport.close();
 });
 
