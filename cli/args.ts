@@ -40,6 +40,15 @@ export function stringOption(values: Parsed['values'], name: string): string | u
   return typeof v === 'string' ? v : undefined;
 }
 
+/** `--timeout SECONDS`: how long a command that reads Kafka keeps trying a broker that does not answer. */
+export const BROKER_TIMEOUT_OPTION: Options = { timeout: { type: 'string' } };
+export const DEFAULT_BROKER_TIMEOUT_S = 10;
+
+/** `--timeout` in ms (default 10 s). */
+export function brokerTimeoutMs(values: Parsed['values']): number {
+  return (intOption(values, 'timeout', 1) ?? DEFAULT_BROKER_TIMEOUT_S) * 1000;
+}
+
 /** An amount of US dollars greater than 0 (`--max-cost 2.50`). */
 export function usdOption(values: Parsed['values'], name: string): number | undefined {
   const raw = values[name];

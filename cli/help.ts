@@ -103,7 +103,7 @@ ${COMMON}`,
 
   dlq: `Usage: lamini dlq replay [--reason CODE]... [--operator NAME]... [--dry-run] [--json] [teacher options]
        lamini dlq list [--json]
-       (either with --transport kafka --brokers HOST:PORT for a Kafka pipeline)
+       (either with --transport kafka --brokers HOST:PORT [--timeout SECONDS] for a Kafka pipeline)
 
 replay takes the dead letters of the pipeline and sends each chosen one back to the topic it came from, so
 the operator that failed on it tries again, after you fixed the cause (the teacher, a schema, a setting).
@@ -133,6 +133,7 @@ Options:
                         the replay run committed, under "run")
   --transport NAME      embedded (default) or kafka (env LAMINI_TRANSPORT; config "transport")
   --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
+  --timeout SECONDS     kafka: how long to keep trying a broker that does not answer (default 10)
   --wire-format NAME    kafka: single-object (default) or confluent, as the pipeline wrote them (env LAMINI_WIRE_FORMAT)
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL)
 Teacher options (embedded replay), as for "lamini run":

@@ -11,7 +11,7 @@ import type { LagStats } from '../corpus/index.ts';
 import { readGroupLag } from '../streams/kafka/lag.ts';
 import { Topics, type TopicName } from '../streams/topics.ts';
 import type { KafkaSettings } from './kafka-run.ts';
-import { topicNamer } from './kafka-run.ts';
+import { brokerTimeouts, topicNamer } from './kafka-run.ts';
 import { SINK_INPUTS } from './sink-loop.ts';
 
 /** Who consumes what: every operator with an input topic (the planner has none; it only produces tasks). */
@@ -30,8 +30,7 @@ export async function operatorLag(settings: KafkaSettings, timeoutMs: number): P
   const topicName = topicNamer(prefix);
   const groups = OPERATOR_INPUTS.map(({ operator, inputs }) => ({ group: `${prefix}${operator}`, topics: inputs.map(topicName) }));
   const read = await readGroupLag({
-    clientId: 'lamini-stats', ...settings.client, brokers: settings.brokers,
-    retryCapMs: timeoutMs, connectTimeoutMs: Math.min(5_000, timeoutMs), requestTimeoutMs: Math.min(10_000, timeoutMs),
+    clientId: 'lamini-stats', ...settings.client, brokers: settings.brokers, ...brokerTimeouts(timeoutMs),
   }, groups);
   return { transport: 'kafka', brokers: settings.brokers, operators: read.map((g, i) => ({ operator: OPERATOR_INPUTS[i]!.operator, ...g })) };
 }

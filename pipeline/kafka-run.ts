@@ -92,6 +92,14 @@ export async function highestPlannedTask(transport: Transport, topic: string): P
   return highest;
 }
 
+/**
+ * Client timeouts of a command that gives up on a broker that does not answer after `timeoutMs`
+ * (`lamini stats`, `lamini dlq`: `--timeout`), instead of retrying for the client's 2-minute default.
+ */
+export function brokerTimeouts(timeoutMs: number): Pick<KafkaTransportOptions, 'retryCapMs' | 'connectTimeoutMs' | 'requestTimeoutMs'> {
+  return { retryCapMs: timeoutMs, connectTimeoutMs: Math.min(5_000, timeoutMs), requestTimeoutMs: Math.min(10_000, timeoutMs) };
+}
+
 /** Kafka settings from the config (brokers, `kafka.*`); group timeouts follow the session timeout. */
 export function kafkaSettings(config: Config): KafkaSettings {
   if (config.brokers.length === 0) {

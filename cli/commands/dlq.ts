@@ -12,9 +12,9 @@ import { replaySummary, type ReplayCounts } from '../../pipeline/dlq-replay.ts';
 import { replayDeadLetters, type ReplayResult } from '../../pipeline/dlq-replay-run.ts';
 import { OPERATOR_NAMES } from '../../pipeline/kafka-operator.ts';
 import { kafkaCodec } from '../../pipeline/kafka-codec.ts';
-import { kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
+import { brokerTimeouts, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
-import { parse, stringOption, type Parsed } from '../args.ts';
+import { BROKER_TIMEOUT_OPTION, brokerTimeoutMs, parse, stringOption, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
@@ -26,7 +26,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     reason: { type: 'string', multiple: true }, operator: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, transport: { type: 'string' }, brokers: { type: 'string' },
-    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...TEACHER_FLAGS,
+    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...BROKER_TIMEOUT_OPTION, ...TEACHER_FLAGS,
   }, 'dlq');
   if (values.help === true) {
     process.stdout.write(`${HELP.dlq}\n`);
@@ -53,7 +53,8 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const list = sub === 'list';
   const dryRun = list || values['dry-run'] === true;
   const filter = list ? { reasons: [], operators: [] } : { reasons, operators };
-  const result: ReplayResult & { outcome?: ReplayOutcome } = config.transport === 'kafka' ? await replayOnKafka(config, filter, dryRun) : await replayEmbedded(config, filter, dryRun);
+  const timeoutMs = brokerTimeoutMs(values);
+  const result: ReplayResult & { outcome?: ReplayOutcome } = config.transport === 'kafka' ? await replayOnKafka(config, filter, dryRun, timeoutMs) : await replayEmbedded(config, filter, dryRun);
   if (values.json === true) {
     const { counts, notReplayableWhy, outcome } = result;
     process.stdout.write(`${JSON.stringify({ dryRun, ...counts, notReplayableWhy, ...(outcome === undefined ? {} : { run: outcome }) }, null, 2)}\n`);
@@ -70,8 +71,9 @@ export async function dlqCommand(argv: string[]): Promise<number> {
 
 type Filter = { reasons: string[]; operators: string[] };
 
-async function replayOnKafka(config: Config, filter: Filter, dryRun: boolean): Promise<ReplayResult> {
-  const kafka = kafkaSettings(config);
+async function replayOnKafka(config: Config, filter: Filter, dryRun: boolean, timeoutMs: number): Promise<ReplayResult> {
+  const settings = kafkaSettings(config);
+  const kafka = { ...settings, client: { ...settings.client, ...brokerTimeouts(timeoutMs) } };
   const codec = await kafkaCodec(config, { readOnly: dryRun });
   const transport = kafkaTransport(kafka);
   try {

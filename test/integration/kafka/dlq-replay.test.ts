@@ -121,3 +121,20 @@ test('lamini dlq with an unknown subcommand, a bad --reason or --operator: one-l
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
   }
 });
+
+test('regression: dlq list and replay with a broker that cannot be reached are a one-line error within --timeout, not the client\'s 2 minutes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-dlq-down-'));
+  for (const sub of [['list'], ['replay', '--reason', 'teacher_http']]) {
+    const started = Date.now();
+    const r = await lamini(['dlq', ...sub, '--transport', 'kafka', '--brokers', '127.0.0.1:1', '--timeout', '2', '--data-dir', dir], {}, 60_000);
+    const took = Date.now() - started;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^lamini: kafka: .*127\.0\.0\.1:1 failed \(connect ECONNREFUSED/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.ok(took < 20_000, `dlq ${sub[0]} took ${took} ms`);
+  }
+  const bad = await lamini(['dlq', 'list', '--transport', 'kafka', '--brokers', '127.0.0.1:1', '--timeout', '0', '--data-dir', dir]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /^lamini: --timeout must be an integer >= 1, got "0"/);
+});
