@@ -120,7 +120,7 @@ export class RegistryClient {
   /** A one-line error naming the registry, with the password (should a server echo it) removed. */
   #failed(code: ErrorCode, what: string, retriable = false): LaminiError {
     let line = `schema registry ${this.url}: ${what}`.replace(/\s+/g, ' ').slice(0, 400);
-    if (this.#password.length >= 4) line = line.split(this.#password).join('[redacted]');
+    if (this.#password !== '') line = line.split(this.#password).join('[redacted]');
     return new LaminiError(code, line, { retriable, details: { url: this.url } });
   }
 }

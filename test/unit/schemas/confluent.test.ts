@@ -6,6 +6,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { isLaminiError, type ErrorCode } from '../../../common/errors.ts';
 import { retriesOf, type RetryPolicy } from '../../../common/retry.ts';
 import {
@@ -148,6 +150,23 @@ test('basic auth: the right password is sent; a wrong one is SCHEMA_REGISTRY_AUT
     return true;
   });
   assert.equal(registry.requests.at(-1)?.status, 401, 'a 401 is not retried');
+});
+
+test('regression: a short registry password echoed by a server is redacted too (any non-empty password, not only 4 characters and up)', async (t) => {
+  // A server that repeats the credentials it got in its error message.
+  const server = createServer((req, res) => {
+    const sent = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 400, message: `bad credentials ${sent}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new RegistryClient({ url, username: 'lamini', password: 'q7z', retry: fast });
+  await assert.rejects(client.subjects(), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_FAILED'), String(e));
+    assert.equal((e as Error).message, `schema registry ${url}: GET /subjects answered 400: bad credentials lamini:[redacted]`);
+    return true;
+  });
 });
 
 test('a schema the subject cannot take is SCHEMA_REGISTRY_INCOMPATIBLE, and open fails with it', async (t) => {
