@@ -126,7 +126,8 @@ list prints, per reason, how many letters there are, how many a replay would sen
 already replayed or cannot be. list and --dry-run only read, and work while a run writes.
 
 Options:
-  --reason CODE         replay only letters with this reason (repeat it, or a comma list)
+  --reason CODE         replay only letters with this reason (repeat it, or a comma list); a reason no
+                        letter has is named on stderr with the reasons there are
   --operator NAME       replay only letters of this operator (generate, dedup, respond, sink)
   --dry-run             count what would be replayed; send nothing
   --json                the counts as JSON (by reason; why each reason is not replayable; embedded: what

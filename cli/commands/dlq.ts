@@ -21,6 +21,8 @@ import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from '.
 import { openTeacher } from './teacher-setup.ts';
 
 const SUBCOMMANDS = ['replay', 'list'] as const;
+/** The operators that write dead letters (`--operator`): every operator but the planner, which reads no topic. */
+const LETTER_OPERATORS: readonly string[] = OPERATOR_NAMES.filter((name) => name !== 'planner');
 
 export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -42,8 +44,8 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   }
   const operators = listOption(values, 'operator');
   for (const op of operators) {
-    if (!(OPERATOR_NAMES as readonly string[]).includes(op)) {
-      throw new LaminiError(ErrorCodes.USAGE, `--operator "${op}" is not one of ${OPERATOR_NAMES.join(', ')}`);
+    if (!LETTER_OPERATORS.includes(op)) {
+      throw new LaminiError(ErrorCodes.USAGE, `--operator "${op}" is not one of ${LETTER_OPERATORS.join(', ')} (the operators that write dead letters)`);
     }
   }
   const config = configFrom(values, {
@@ -55,6 +57,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const filter = list ? { reasons: [], operators: [] } : { reasons, operators };
   const timeoutMs = brokerTimeoutMs(values);
   const result: ReplayResult & { outcome?: ReplayOutcome } = config.transport === 'kafka' ? await replayOnKafka(config, filter, dryRun, timeoutMs) : await replayEmbedded(config, filter, dryRun);
+  for (const line of absentReasons(filter.reasons, result.counts)) process.stderr.write(`${line}\n`);
   if (values.json === true) {
     const { counts, notReplayableWhy, outcome } = result;
     process.stdout.write(`${JSON.stringify({ dryRun, ...counts, notReplayableWhy, ...(outcome === undefined ? {} : { run: outcome }) }, null, 2)}\n`);
@@ -137,6 +140,13 @@ function outcomeLine(o: ReplayOutcome): string {
 
 function exitCode(outcome: ReplayOutcome | undefined): number {
   return outcome?.stoppedBy === 'interrupted' ? 130 : 0;
+}
+
+/** `no dead letters with reason X; reasons present: a, b` for each --reason that matched no letter. */
+export function absentReasons(reasons: readonly string[], counts: ReplayCounts): string[] {
+  const present = Object.keys(counts.byReason).sort();
+  return reasons.filter((r) => counts.byReason[r] === undefined)
+    .map((r) => `no dead letters with reason ${r}; reasons present: ${present.length === 0 ? 'none' : present.join(', ')}`);
 }
 
 /** `--reason a --reason b,c` → [a, b, c]. */

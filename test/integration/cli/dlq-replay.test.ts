@@ -52,6 +52,10 @@ test('dlq replay (embedded): after the fix the teacher_http letters\' examples l
 
     const dry = await json<{ dryRun: boolean; replayed: number }>(['dlq', 'replay', '--dry-run', '--json', '--reason', 'teacher_http', ...base]);
     assert.deepEqual([dry.dryRun, dry.replayed], [true, failed.length]);
+    const absent = await lamini(['dlq', 'replay', '--dry-run', '--reason', 'teacher_http,no_such_reason', ...base]);
+    assert.equal(absent.code, 0, absent.stderr);
+    assert.equal(absent.stderr, `no dead letters with reason no_such_reason; reasons present: ${Object.keys(statsBefore.dead_letters.by_reason).sort().join(', ')}\n`,
+      'a --reason that matches no letter says so, with the reasons there are');
 
     failing = false;
     const replay = await lamini(['dlq', 'replay', '--reason', 'teacher_http', ...base, ...teacherArgs], {}, 180_000);
@@ -98,6 +102,8 @@ test('dlq replay (embedded) while a run holds the corpus: a one-line error; on a
   const empty = await lamini(['dlq', 'replay', '--data-dir', dir]);
   assert.equal(empty.code, 0, empty.stderr);
   assert.equal(empty.stdout.trim(), 'replayed 0 dead letters; 0 skipped; 0 not replayable');
+  const none = await lamini(['dlq', 'replay', '--reason', 'teacher_http', '--data-dir', dir]);
+  assert.equal(none.stderr, 'no dead letters with reason teacher_http; reasons present: none\n');
 
   const run = startLamini(['run', '--target', '50', '--quiet', '--data-dir', dir, '--teacher-url', teacher.baseURL, '--model', 'scripted']);
   try {

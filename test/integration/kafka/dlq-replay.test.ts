@@ -112,7 +112,8 @@ test('lamini dlq with an unknown subcommand, a bad --reason or --operator: one-l
   const cases: Array<[string[], RegExp]> = [
     [['dlq', 'purge', '--transport', 'kafka'], /^lamini: usage: lamini dlq replay\|list/],
     [['dlq', 'replay', '--reason', 'Teacher-HTTP', '--transport', 'kafka'], /^lamini: --reason "Teacher-HTTP" is not a reason code/],
-    [['dlq', 'replay', '--operator', 'trainer', '--transport', 'kafka'], /^lamini: --operator "trainer" is not one of planner, generate, dedup, respond, sink/],
+    [['dlq', 'replay', '--operator', 'trainer', '--transport', 'kafka'], /^lamini: --operator "trainer" is not one of generate, dedup, respond, sink \(the operators that write dead letters\)\n$/],
+    [['dlq', 'replay', '--operator', 'planner', '--transport', 'kafka'], /^lamini: --operator "planner" is not one of generate, dedup, respond, sink/],
   ];
   for (const [args, message] of cases) {
     const r = await lamini([...args, '--data-dir', dir], { LAMINI_TRANSPORT: '', LAMINI_BROKERS: '' });
