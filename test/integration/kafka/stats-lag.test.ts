@@ -25,7 +25,7 @@ async function statsLag(args: string[]): Promise<KafkaLag> {
   return lag as KafkaLag;
 }
 
-test('lamini stats --transport kafka shows lag N - M for the operator whose group committed M of N', async () => {
+test('lamini stats --transport kafka shows lag N - M for the operator whose group committed M of N', async (ctx) => {
   const brokers = (await kafkaBrokers()).join(',');
   const prefix = `${randomName('lamini-lag')}.`;
   const dir = mkdtempSync(join(tmpdir(), 'lamini-stats-lag-'));
@@ -34,6 +34,12 @@ test('lamini stats --transport kafka shows lag N - M for the operator whose grou
   const args = ['--transport', 'kafka', '--brokers', brokers, '--config', config, '--data-dir', dir];
 
   const t = await kafkaTransport();
+  // Closed however the test ends: a failed assertion must not leave a member that keeps the process alive.
+  let member: Awaited<ReturnType<typeof t.consumer>> | undefined;
+  ctx.after(async () => {
+    await member?.close();
+    await t.close();
+  });
   const tasks = `${prefix}tasks`;
   await t.createTopics(allTopics((n) => `${prefix}${n}`, 2));
   const N = 10;
@@ -42,15 +48,16 @@ test('lamini stats --transport kafka shows lag N - M for the operator whose grou
   await p.send(tasks, Array.from({ length: N }, (_, i) => ({ key: `k${i}`, value: Uint8Array.of(i) })));
   await p.close();
 
-  const member = await t.consumer({ group: `${prefix}generate`, topics: [tasks] });
+  const joined = await t.consumer({ group: `${prefix}generate`, topics: [tasks] });
+  member = joined;
   const got: ConsumedMessage[] = [];
   await waitFor(async () => {
-    got.push(...(await member.poll({ maxMessages: 100, maxWaitMs: 200 })));
+    got.push(...(await joined.poll({ maxMessages: 100, maxWaitMs: 200 })));
     return got.length >= N;
   }, { what: `${N} messages` });
   // A prefix of each partition's messages, M in all: partition by partition, in offset order.
   const firstM = [...got].sort((a, b) => a.partition - b.partition || a.offset - b.offset).slice(0, M);
-  await member.commit(nextPositions(firstM));
+  await joined.commit(nextPositions(firstM));
 
   const live = await statsLag(args);
   const generate = live.operators.find((o) => o.operator === 'generate');
@@ -63,7 +70,8 @@ test('lamini stats --transport kafka shows lag N - M for the operator whose grou
   assert.deepEqual(live.operators.map((o) => [o.operator, o.lag]), [['generate', N - M], ['dedup', 0], ['respond', 0], ['sink', 0]]);
   assert.deepEqual(live.operators.find((o) => o.operator === 'sink')!.topics.map((x) => x.topic), ['examples', 'dropped', 'dlq', 'teacher-requests'].map((n) => `${prefix}${n}`));
 
-  await member.close();
+  member = undefined;
+  await joined.close();
   const after = await statsLag(args);
   const left = after.operators.find((o) => o.operator === 'generate')!;
   assert.equal(left.lag, N - M, 'committed offsets outlive the member');
@@ -73,7 +81,6 @@ test('lamini stats --transport kafka shows lag N - M for the operator whose grou
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, new RegExp(`generate\\s+group ${prefix.replace(/\./g, '\\.')}generate\\s+Empty, 0 members\\s+lag ${N - M}`));
   assert.match(text.stdout, new RegExp(`${tasks.replace(/\./g, '\\.')}\\s+2 partitions\\s+committed ${M}\\s+end ${N}\\s+lag ${N - M}`));
-  await t.close();
 });
 
 test('lamini stats with a broker that cannot be reached is a one-line error within the timeout', async () => {
