@@ -7,6 +7,12 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LaminiError, ErrorCodes } from './errors.ts';
+import { defaultKafkaConfig, KAFKA_ENV_KEYS, KAFKA_POSITIVE, KAFKA_SHAPES, registryIssues, type KafkaConfig } from './config-kafka.ts';
+import { overrideShapes, resolveKeyEnvs, TEACHER_ROLES, type TeacherOverride } from './config-teacher.ts';
+
+export type { KafkaConfig } from './config-kafka.ts';
+export { roleTeacherConfig, TEACHER_ROLES } from './config-teacher.ts';
+export type { TeacherOverride, TeacherRole } from './config-teacher.ts';
 
 export interface TeacherConfig {
   /** OpenAI-compatible base URL; empty means the local teacher. */
@@ -44,28 +50,6 @@ export interface TeacherConfig {
   /** Settings of the response (respond) calls that differ from the ones above (a second teacher). */
   response: TeacherOverride;
 }
-
-/**
- * One role's teacher settings over the shared `teacher` ones; an absent key inherits. `apiKeyEnv` names the
- * environment variable holding this teacher's key (resolved into `apiKey` when the config is loaded).
- */
-export interface TeacherOverride {
-  baseUrl?: string;
-  apiKey?: string;
-  apiKeyEnv?: string;
-  model?: string;
-  temperature?: number;
-  /** Replaces `generateMaxTokens` (instruction) or `respondMaxTokens` (response). */
-  maxTokens?: number;
-  concurrency?: number;
-  rpm?: number;
-  tpm?: number;
-  prices?: Record<string, { input: number; output: number }>;
-}
-
-/** The two kinds of teacher call. */
-export type TeacherRole = 'instruction' | 'response';
-export const TEACHER_ROLES: readonly TeacherRole[] = ['instruction', 'response'];
 
 /** Filters on generated instructions (operators/generate/filters.ts); 0, empty and false are off. */
 export interface GenerationFilters {
@@ -113,20 +97,6 @@ export interface DedupConfig {
   snapshotEveryMs: number;
 }
 
-export interface KafkaConfig {
-  topicPrefix: string;
-  partitions: number;
-  retentionMs: number;
-  sessionTimeoutMs: number;
-  /** `single-object` (default): Avro single-object encoding; `confluent`: magic 0 + schema id, ids from a schema registry. */
-  wireFormat: 'single-object' | 'confluent';
-  /** Confluent-compatible schema registry (`confluent` wire format only); credentials never in the URL. */
-  schemaRegistryUrl: string;
-  /** Basic auth for the registry; the password is never printed. */
-  schemaRegistryUser: string;
-  schemaRegistryPassword: string;
-}
-
 export interface Config {
   dataDir: string;
   runSeed: number;
@@ -159,10 +129,7 @@ export function defaultConfig(): Config {
     runSeed: 1,
     transport: 'embedded',
     brokers: [],
-    kafka: {
-      topicPrefix: 'lamini.', partitions: 6, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000,
-      wireFormat: 'single-object', schemaRegistryUrl: '', schemaRegistryUser: '', schemaRegistryPassword: '',
-    },
+    kafka: defaultKafkaConfig(),
     useDefaultSeeds: true,
     teacher: {
       baseUrl: '',
@@ -211,16 +178,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-type Shape = 'string' | 'number' | 'int' | 'boolean' | 'strings' | 'numberMap' | 'priceMap' | readonly string[];
-
-/** The keys of `teacher.<role>`: what a second teacher may set for itself. */
-function overrideShapes(role: TeacherRole): Record<string, Shape> {
-  const keys: Record<keyof TeacherOverride, Shape> = {
-    baseUrl: 'string', apiKey: 'string', apiKeyEnv: 'string', model: 'string', temperature: 'number', maxTokens: 'int',
-    concurrency: 'int', rpm: 'int', tpm: 'int', prices: 'priceMap',
-  };
-  return Object.fromEntries(Object.entries(keys).map(([k, shape]) => [`teacher.${role}.${k}`, shape]));
-}
+export type Shape = 'string' | 'number' | 'int' | 'boolean' | 'strings' | 'numberMap' | 'priceMap' | readonly string[];
 
 /** Every settable key and its shape; nested objects by dotted path. */
 const SHAPES: Record<string, Shape> = {
@@ -228,14 +186,7 @@ const SHAPES: Record<string, Shape> = {
   runSeed: 'int',
   transport: ['embedded', 'kafka'],
   brokers: 'strings',
-  'kafka.topicPrefix': 'string',
-  'kafka.partitions': 'int',
-  'kafka.retentionMs': 'int',
-  'kafka.sessionTimeoutMs': 'int',
-  'kafka.wireFormat': ['single-object', 'confluent'],
-  'kafka.schemaRegistryUrl': 'string',
-  'kafka.schemaRegistryUser': 'string',
-  'kafka.schemaRegistryPassword': 'string',
+  ...KAFKA_SHAPES,
   useDefaultSeeds: 'boolean',
   'teacher.baseUrl': 'string',
   'teacher.apiKey': 'string',
@@ -292,10 +243,7 @@ export const ENV_KEYS: Record<string, string> = {
   LAMINI_RUN_SEED: 'runSeed',
   LAMINI_TRANSPORT: 'transport',
   LAMINI_BROKERS: 'brokers',
-  LAMINI_WIRE_FORMAT: 'kafka.wireFormat',
-  LAMINI_SCHEMA_REGISTRY_URL: 'kafka.schemaRegistryUrl',
-  LAMINI_SCHEMA_REGISTRY_USER: 'kafka.schemaRegistryUser',
-  LAMINI_SCHEMA_REGISTRY_PASSWORD: 'kafka.schemaRegistryPassword',
+  ...KAFKA_ENV_KEYS,
   OPENAI_BASE_URL: 'teacher.baseUrl',
   OPENAI_API_KEY: 'teacher.apiKey',
   LAMINI_TEACHER_MODEL: 'teacher.model',
@@ -311,7 +259,7 @@ const POSITIVE = new Set([
   'generation.instructionsPerPrompt', 'generation.instructionsPerPromptLong', 'generation.maxInstructionChars',
   'sink.maxRows', 'sink.maxAgeMs', 'run.stallTimeoutMs', 'run.progressIntervalMs', 'run.channelCapacity',
   'dedup.threshold', 'dedup.permutations', 'dedup.ngram', 'dedup.snapshotEveryRecords', 'dedup.snapshotEveryMs',
-  'kafka.partitions', 'kafka.retentionMs', 'kafka.sessionTimeoutMs',
+  ...KAFKA_POSITIVE,
 ]);
 
 /** Numbers with an upper bound too. */
@@ -437,64 +385,6 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues } });
   }
   return config as unknown as Config;
-}
-
-/** The registry settings checked together: a URL is needed for `confluent`, is http(s), and holds no credentials. */
-function registryIssues(kafka: KafkaConfig): ConfigIssue[] {
-  const path = 'kafka.schemaRegistryUrl';
-  const url = kafka.schemaRegistryUrl;
-  if (url === '') {
-    return kafka.wireFormat === 'confluent'
-      ? [{ path, message: 'must be set when kafka.wireFormat is confluent (--schema-registry URL, env LAMINI_SCHEMA_REGISTRY_URL)' }]
-      : [];
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return [{ path, message: 'must be an http:// or https:// URL' }];
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return [{ path, message: 'must be an http:// or https:// URL' }];
-  // Never echo the URL here: it may hold a password.
-  if (parsed.username !== '' || parsed.password !== '') {
-    return [{ path, message: 'must not hold credentials: use kafka.schemaRegistryUser and LAMINI_SCHEMA_REGISTRY_PASSWORD' }];
-  }
-  return [];
-}
-
-/** `teacher.<role>.apiKeyEnv`: the named variable's value becomes that role's key; an unset one is an issue. */
-function resolveKeyEnvs(config: Config, env: Record<string, string | undefined>, issues: ConfigIssue[]): void {
-  for (const role of TEACHER_ROLES) {
-    const o = config.teacher[role];
-    if (o.apiKeyEnv === undefined) continue;
-    const value = env[o.apiKeyEnv];
-    if (value === undefined || value === '') issues.push({ path: `teacher.${role}.apiKeyEnv`, message: `names ${o.apiKeyEnv}, which is not set` });
-    else o.apiKey = value;
-  }
-}
-
-/**
- * The settings one kind of call runs with: `teacher`, with the role's overrides on top (prices merge). Both
- * roles resolve to equal client settings unless the user set a second teacher.
- */
-export function roleTeacherConfig(t: TeacherConfig, role: TeacherRole): TeacherConfig {
-  const o = t[role];
-  const pick = <K extends keyof TeacherOverride>(k: K, fallback: NonNullable<TeacherOverride[K]>): NonNullable<TeacherOverride[K]> => o[k] ?? fallback;
-  const maxTokens = role === 'instruction' ? 'generateMaxTokens' : 'respondMaxTokens';
-  return {
-    ...t,
-    baseUrl: pick('baseUrl', t.baseUrl),
-    apiKey: pick('apiKey', t.apiKey),
-    model: pick('model', t.model),
-    temperature: pick('temperature', t.temperature),
-    [maxTokens]: pick('maxTokens', t[maxTokens]),
-    concurrency: pick('concurrency', t.concurrency),
-    rpm: pick('rpm', t.rpm),
-    tpm: pick('tpm', t.tpm),
-    prices: { ...t.prices, ...o.prices },
-    instruction: {},
-    response: {},
-  };
 }
 
 function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknown> {
