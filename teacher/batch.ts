@@ -8,8 +8,16 @@
  * wait. A restarted run replays the tasks in flight (task k is a pure function of the run seed), so its calls
  * have the same hashes: they attach to the stored batch, which is polled again instead of submitted twice.
  * The state file is removed once its results are delivered (and, through the chain, cached).
+ *
+ * The one gap left is the create call itself: a crash after the server made the batch but before its id
+ * reached disk would submit the requests again. So an intent (`intent-<key>.json`, the key a hash of the
+ * batch's request hashes) is written before the create, the batch carries the key in its `metadata`, and
+ * an intent found on start (or a create that failed without an answer) is settled by listing the
+ * server's recent batches for that key: found, it is followed like a stored one; not found, the create
+ * never happened and the calls are submitted again when their tasks are replayed.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
@@ -46,6 +54,17 @@ interface BatchState {
   created_at: string;
 }
 
+/** A create about to be sent: its key (also in the batch's metadata) and the requests it covers. */
+interface BatchIntent {
+  key: string;
+  hashes: string[];
+}
+
+/** The metadata field that names a batch's key on the server. */
+const KEY_FIELD = 'lamini_batch_key';
+/** How many of the server's most recent batches are searched for an intent's key. */
+const RECENT_BATCHES = 100;
+
 export class BatchTeacher implements Teacher {
   readonly model: string;
   readonly structuredOutput: boolean;
@@ -61,6 +80,8 @@ export class BatchTeacher implements Teacher {
   readonly #early = new Map<string, ChatReply>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Ends the HTTP calls in flight on close (a create, a poll), so a closed teacher holds no socket or timer. */
+  readonly #stop = new AbortController();
   #resumed: Promise<void>;
 
   constructor(config: BatchTeacherConfig) {
@@ -97,6 +118,7 @@ export class BatchTeacher implements Teacher {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stop.abort();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const error = new LaminiError(ErrorCodes.TEACHER_ABORTED, 'batch teacher closed; submitted batches resume on the next run');
     for (const list of this.#waiting.values()) for (const w of list) w.reject(error);
@@ -114,11 +136,32 @@ export class BatchTeacher implements Teacher {
       const jsonl = items
         .map((i) => JSON.stringify({ custom_id: i.hash, method: 'POST', url: '/v1/chat/completions', body: toBody(this.model, i.request) }))
         .join('\n') + '\n';
-      const file = await this.#client.files.create({ file: await toFile(Buffer.from(jsonl), 'lamini-batch.jsonl'), purpose: 'batch' });
-      const batch = await this.#client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-      this.submitted++;
-      const state: BatchState = { batch_id: batch.id, hashes: items.map((i) => i.hash), created_at: new Date().toISOString() };
+      const intent: BatchIntent = { key: batchKey(items.map((i) => i.hash)), hashes: items.map((i) => i.hash) };
+      await this.#write(`intent-${intent.key}.json`, intent);
+      const file = await this.#client.files.create({ file: await toFile(Buffer.from(jsonl), 'lamini-batch.jsonl'), purpose: 'batch' }, this.#call());
+      let batchId: string;
+      try {
+        // No blind retry here (the client's own would make a second batch when only the answer was lost):
+        // a failed create is settled by key below, and the calls' retries submit again if it made nothing.
+        const batch = await this.#client.batches.create({
+          input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { [KEY_FIELD]: intent.key },
+        }, { ...this.#call(), maxRetries: 0 });
+        batchId = batch.id;
+        this.submitted++;
+      } catch (error) {
+        // Closing mid-create: the intent stays for the next start to settle.
+        if (this.#closed) throw error;
+        // No answer is not no batch: the server may have made it before the connection broke.
+        const found = await this.#findByKey(intent.key);
+        if (found === undefined) {
+          await this.#forgetIntent(intent.key);
+          throw error;
+        }
+        batchId = found;
+      }
+      const state: BatchState = { batch_id: batchId, hashes: intent.hashes, created_at: new Date().toISOString() };
       await this.#save(state);
+      await this.#forgetIntent(intent.key);
       await this.#follow(state);
     } catch (error) {
       for (const item of items) {
@@ -130,16 +173,16 @@ export class BatchTeacher implements Teacher {
 
   /** Poll a batch to its end, deliver its results, forget it. */
   async #follow(state: BatchState): Promise<void> {
-    let batch = await this.#client.batches.retrieve(state.batch_id);
+    let batch = await this.#client.batches.retrieve(state.batch_id, this.#call());
     while (!this.#closed && ['validating', 'in_progress', 'finalizing'].includes(batch.status)) {
       await sleepMs(this.#config.pollMs ?? 30_000);
       if (this.#closed) return;
-      batch = await this.#client.batches.retrieve(state.batch_id);
+      batch = await this.#client.batches.retrieve(state.batch_id, this.#call());
     }
     if (this.#closed) return;
     const delivered = new Set<string>();
     if (batch.output_file_id !== null && batch.output_file_id !== undefined) {
-      const text = await (await this.#client.files.content(batch.output_file_id)).text();
+      const text = await (await this.#client.files.content(batch.output_file_id, this.#call())).text();
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         const row = JSON.parse(line) as { custom_id: string; response?: { status_code: number; body: unknown } | null; error?: unknown };
@@ -186,11 +229,50 @@ export class BatchTeacher implements Teacher {
     for (const w of list) w.reject(error);
   }
 
+  #call(): { signal: AbortSignal } {
+    return { signal: this.#stop.signal };
+  }
+
   async #save(state: BatchState): Promise<void> {
+    await this.#write(`${state.batch_id}.json`, state);
+  }
+
+  async #write(name: string, value: BatchState | BatchIntent): Promise<void> {
     await mkdir(this.#config.stateDir, { recursive: true });
-    const path = join(this.#config.stateDir, `${state.batch_id}.json`);
-    await writeFile(`${path}.tmp`, JSON.stringify(state));
+    const path = join(this.#config.stateDir, name);
+    await writeFile(`${path}.tmp`, JSON.stringify(value));
     await rename(`${path}.tmp`, path);
+  }
+
+  async #forgetIntent(key: string): Promise<void> {
+    await rm(join(this.#config.stateDir, `intent-${key}.json`), { force: true });
+  }
+
+  /**
+   * The id of the server's batch made for `key`, among its most recent ones; undefined when none is, or
+   * when the server cannot list batches (then the requests go out again: a second batch is only possible
+   * if a crash inside the create's round trip meets a server that cannot list).
+   */
+  async #findByKey(key: string): Promise<string | undefined> {
+    try {
+      const page = await this.#client.batches.list({ limit: RECENT_BATCHES }, this.#call());
+      return page.data.find((b) => b.metadata?.[KEY_FIELD] === key)?.id;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** An intent left by a crash: the batch it made, stored and followed like any other, or nothing. */
+  async #settle(intent: BatchIntent): Promise<BatchState | undefined> {
+    const id = await this.#findByKey(intent.key);
+    if (id === undefined) {
+      await this.#forgetIntent(intent.key);
+      return undefined;
+    }
+    const state: BatchState = { batch_id: id, hashes: intent.hashes, created_at: new Date().toISOString() };
+    await this.#save(state);
+    await this.#forgetIntent(intent.key);
+    return state;
   }
 
   /** Batches a previous run submitted and never delivered: their hashes wait for the same calls again. */
@@ -201,13 +283,22 @@ export class BatchTeacher implements Teacher {
     } catch {
       return;
     }
+    const states: BatchState[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
-      let state: BatchState;
+      let value: BatchState | BatchIntent;
       try {
-        state = JSON.parse(await readFile(join(this.#config.stateDir, name), 'utf8')) as BatchState;
+        value = JSON.parse(await readFile(join(this.#config.stateDir, name), 'utf8')) as BatchState | BatchIntent;
       } catch {
         continue;
       }
+      if (!name.startsWith('intent-')) {
+        states.push(value as BatchState);
+        continue;
+      }
+      const settled = await this.#settle(value as BatchIntent);
+      if (settled !== undefined && !names.includes(`${settled.batch_id}.json`)) states.push(settled);
+    }
+    for (const state of states) {
       for (const hash of state.hashes) this.#inBatch.add(hash);
       void this.#follow(state).catch((error: unknown) => {
         for (const hash of state.hashes) {
@@ -217,4 +308,9 @@ export class BatchTeacher implements Teacher {
       });
     }
   }
+}
+
+/** A batch's key: a hash of the request hashes it covers, the same for the same requests after a restart. */
+function batchKey(hashes: readonly string[]): string {
+  return createHash('sha256').update([...hashes].sort().join('\n')).digest('hex').slice(0, 32);
 }

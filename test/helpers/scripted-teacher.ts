@@ -282,7 +282,7 @@ export function deterministicAnswer(key: string): string {
   return `A concise answer (ref ${h.slice(0, 8)}): ${TOPICS[parseInt(h.slice(8, 10), 16) % TOPICS.length]} is worth a closer look.`;
 }
 
-/** `/v1/files` (upload, content) and `/v1/batches` (create, retrieve), answering each line with the default script. */
+/** `/v1/files` (upload, content) and `/v1/batches` (create with metadata, list, retrieve), answering each line with the default script. */
 class BatchApi {
   created = 0;
   readonly customIds: string[][] = [];
@@ -324,7 +324,7 @@ class BatchApi {
       return;
     }
     if (req.method === 'POST' && path === '/v1/batches') {
-      const body = (await readJson(req)) as { input_file_id?: string; endpoint?: string; completion_window?: string };
+      const body = (await readJson(req)) as { input_file_id?: string; endpoint?: string; completion_window?: string; metadata?: Record<string, string> };
       const input = this.#files.get(body.input_file_id ?? '');
       if (input === undefined) return sendJson(res, 400, errorBody('no such input file', 'invalid_request_error'));
       this.created++;
@@ -333,10 +333,16 @@ class BatchApi {
         id: `batch_${this.created}`, object: 'batch', endpoint: body.endpoint, input_file_id: body.input_file_id,
         completion_window: body.completion_window, status: 'in_progress', output_file_id: null, error_file_id: null,
         created_at: Math.floor(Date.now() / 1000), request_counts: { total: 0, completed: 0, failed: 0 },
+        metadata: body.metadata ?? null,
       };
       this.#batches.set(batch['id'] as string, batch);
       if (!this.#hold) this.#complete(batch);
       return sendJson(res, 200, batch);
+    }
+    if (req.method === 'GET' && path === '/v1/batches') {
+      const limit = Number(new URL(req.url ?? '', 'http://local').searchParams.get('limit') ?? 20);
+      const data = [...this.#batches.values()].reverse().slice(0, limit);
+      return sendJson(res, 200, { object: 'list', data, first_id: data[0]?.['id'] ?? null, last_id: data.at(-1)?.['id'] ?? null, has_more: this.#batches.size > limit });
     }
     if (req.method === 'GET' && parts[1] === 'batches' && parts[2] !== undefined) {
       const batch = this.#batches.get(parts[2]);
