@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { corpusDir, type Corpus, type Manifest } from '../corpus/index.ts';
 import { literal } from '../corpus/schema.ts';
 import type { CommittedInstruction } from '../operators/dedup/operator.ts';
+import { tallyKey } from '../operators/sink/sink.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import type { PipelineStore, StoreProgress } from './run.ts';
 
@@ -86,21 +87,25 @@ export async function committedDeadLetters(dataDir: string, manifest: Manifest):
  * Terminal records (examples, drops, dead letters) already committed for each task above the watermark
  * that is not done: a sink resuming on a durable log counts them toward their tasks again.
  */
-export async function openTaskRecords(dataDir: string, manifest: Manifest): Promise<Map<number, number>> {
+export async function openTaskRecords(dataDir: string, manifest: Manifest): Promise<Map<number, string[]>> {
   const done = new Set(manifest.progress.done_tasks_above);
   const parts: string[] = [];
-  for (const table of ['examples', 'dropped', 'dead_letters'] as const) {
-    const files = shardList(dataDir, manifest, table);
-    if (files.length > 0) parts.push(`SELECT task_number FROM read_parquet([${files.join(', ')}])`);
+  const kinds = { examples: 'example', dropped: 'dropped', dead_letters: 'dead_letter' } as const;
+  for (const [table, kind] of Object.entries(kinds)) {
+    const files = shardList(dataDir, manifest, table as keyof typeof kinds);
+    if (files.length > 0) parts.push(`SELECT task_number, '${kind}' AS kind, id FROM read_parquet([${files.join(', ')}])`);
   }
-  const out = new Map<number, number>();
+  const out = new Map<number, string[]>();
   if (parts.length === 0) return out;
   const rows = await queryShards(
-    `SELECT task_number, count(*) AS n FROM (${parts.join(' UNION ALL ')}) WHERE task_number > ${manifest.progress.task_watermark} GROUP BY 1`,
+    `SELECT task_number, kind, id FROM (${parts.join(' UNION ALL ')}) WHERE task_number > ${manifest.progress.task_watermark}`,
   );
   for (const r of rows) {
     const k = Number(r.task_number);
-    if (!done.has(k)) out.set(k, Number(r.n));
+    if (done.has(k)) continue;
+    const list = out.get(k) ?? [];
+    list.push(tallyKey(r.kind as Parameters<typeof tallyKey>[0], String(r.id)));
+    out.set(k, list);
   }
   return out;
 }

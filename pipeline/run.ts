@@ -42,7 +42,7 @@ export interface PipelineStore {
   committedExampleIds(): Promise<Set<string>>;
   committedInstructions(): Promise<CommittedInstruction[]>;
   /** Committed terminal records of each open task above the watermark (a sink resuming on a durable log). */
-  openTaskRecords?(): Promise<Map<number, number>>;
+  openTaskRecords?(): Promise<Map<number, string[]>>;
   commit(batch: SinkBatch, positions: TopicPosition[], runSeed: number): Promise<void>;
 }
 

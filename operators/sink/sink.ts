@@ -25,7 +25,16 @@ export interface SinkBatch {
 
 interface TaskTally {
   expected: number;
-  seen: number;
+  /**
+   * Terminal records seen, by kind and id: a record delivered twice (an operator redoing a batch after a
+   * crash) counts once, so a task is never done before its last record arrives.
+   */
+  seen: Set<string>;
+}
+
+/** A terminal record's key in its task's tally: kind and id (an example and a drop may share an id). */
+export function tallyKey(kind: 'example' | 'dropped' | 'dead_letter', id: string): string {
+  return `${kind}:${id}`;
 }
 
 export const SINK_ID = 'sink';
@@ -41,7 +50,7 @@ export class SinkBuffer {
   #skipped = 0;
   #firstAt: number | undefined;
   /** Terminal records of open tasks committed before a restart (a durable log resumes after them). */
-  readonly #resumed = new Map<number, number>();
+  readonly #resumed = new Map<number, Set<string>>();
   /** Tasks already done: every task up to `watermark`, and those in `above`. */
   #doneWatermark = -1;
   readonly #doneAbove = new Set<number>();
@@ -77,7 +86,7 @@ export class SinkBuffer {
   /** Tasks seen but not complete. */
   get openTasks(): number {
     let open = 0;
-    for (const t of this.#tasks.values()) if (t.seen < t.expected) open++;
+    for (const t of this.#tasks.values()) if (t.seen.size < t.expected) open++;
     return open;
   }
 
@@ -89,12 +98,12 @@ export class SinkBuffer {
   /** Terminal records still to come for the tasks seen but not complete. */
   get openTaskRecordsDue(): number {
     let due = 0;
-    for (const t of this.#tasks.values()) if (t.seen < t.expected) due += t.expected - t.seen;
+    for (const t of this.#tasks.values()) if (t.seen.size < t.expected) due += t.expected - t.seen.size;
     return due;
   }
 
   addExample(e: Example, at: number): void {
-    this.#tally(e.task_number, e.task_outputs);
+    this.#tally(e.task_number, e.task_outputs, tallyKey('example', e.id));
     if (this.#committed.has(e.id) || this.#examples.has(e.id)) {
       this.#skipped++;
       return;
@@ -104,13 +113,13 @@ export class SinkBuffer {
   }
 
   addDropped(d: Dropped, at: number): void {
-    this.#tally(d.task_number, d.task_outputs);
+    this.#tally(d.task_number, d.task_outputs, tallyKey('dropped', d.id));
     this.#dropped.set(d.id, d);
     this.#firstAt ??= at;
   }
 
   addDeadLetter(d: DeadLetter, at: number): void {
-    if (d.task_number >= 0) this.#tally(d.task_number, d.task_outputs);
+    if (d.task_number >= 0) this.#tally(d.task_number, d.task_outputs, tallyKey('dead_letter', d.id));
     this.#deadLetters.set(d.id, d);
     this.#firstAt ??= at;
   }
@@ -123,11 +132,12 @@ export class SinkBuffer {
   }
 
   /**
-   * Counts `seen` terminal records of `task` that an earlier sink committed without finishing the task:
-   * on a durable log the sink resumes after them, so they must count toward the task again.
+   * The terminal records of `task` (keys from `tallyKey`) that an earlier sink committed without finishing
+   * the task: on a durable log the sink resumes after them, so they must count toward the task again, and
+   * one of them delivered again must not count twice.
    */
-  resumeTask(task: number, seen: number): void {
-    this.#resumed.set(task, seen);
+  resumeTask(task: number, seen: Iterable<string>): void {
+    this.#resumed.set(task, new Set(seen));
   }
 
   /**
@@ -178,17 +188,18 @@ export class SinkBuffer {
     return batch;
   }
 
-  #tally(task: number, expected: number): void {
+  #tally(task: number, expected: number, key: string): void {
     if (task <= this.#doneWatermark || this.#doneAbove.has(task)) {
       this.#late++;
       return;
     }
-    const t = this.#tasks.get(task) ?? { expected, seen: this.#resumed.get(task) ?? 0 };
+    const t = this.#tasks.get(task) ?? { expected, seen: this.#resumed.get(task) ?? new Set<string>() };
     this.#resumed.delete(task);
-    t.seen++;
-    t.expected = Math.max(t.expected, expected);
     this.#tasks.set(task, t);
-    if (t.seen === t.expected) this.#onTaskComplete(task, t.expected);
+    t.expected = Math.max(t.expected, expected);
+    if (t.seen.has(key)) return;
+    t.seen.add(key);
+    if (t.seen.size === t.expected) this.#onTaskComplete(task, t.expected);
   }
 
   #markDone(task: number): void {
@@ -198,7 +209,7 @@ export class SinkBuffer {
 
   #completeTasks(): number[] {
     const done: number[] = [];
-    for (const [k, t] of this.#tasks) if (t.seen >= t.expected) done.push(k);
+    for (const [k, t] of this.#tasks) if (t.seen.size >= t.expected) done.push(k);
     return done.sort((a, b) => a - b);
   }
 }

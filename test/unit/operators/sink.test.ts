@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SinkBuffer } from '../../../operators/sink/sink.ts';
+import { SinkBuffer, tallyKey } from '../../../operators/sink/sink.ts';
 import type { DeadLetter, Dropped, Example } from '../../../schemas/types.ts';
 
 const ex = (id: string, task: number, outputs: number): Example => ({
@@ -110,4 +110,27 @@ test('teacher ledger rows ride with the next shard, once per id, and count towar
   assert.deepEqual(batch.teacherRequests.map((r) => r.id), ['r1', 'r2']);
   assert.deepEqual(batch.doneTasks, []);
   assert.equal(b.take().teacherRequests.length, 0);
+});
+
+test('a terminal record delivered twice (a redone batch) counts once: the task is not done before its last record', () => {
+  const completed: number[] = [];
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set(), (k) => completed.push(k));
+  b.addExample(ex('a', 1, 3), 0);
+  b.addExample(ex('a', 1, 3), 0);
+  b.addDropped(drop('d', 1, 3), 0);
+  b.addDropped(drop('d', 1, 3), 0);
+  assert.deepEqual(completed, [], 'two distinct records of three');
+  assert.equal(b.openTaskRecordsDue, 1);
+  b.addExample(ex('b', 1, 3), 0);
+  assert.deepEqual(completed, [1]);
+});
+
+test('a resumed task counts the records committed before the restart once, even when one arrives again', () => {
+  const completed: number[] = [];
+  const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set(['a']), (k) => completed.push(k));
+  b.resumeTask(1, [tallyKey('example', 'a')]);
+  b.addExample(ex('a', 1, 2), 0); // redelivered: already committed and already counted
+  assert.deepEqual(completed, []);
+  b.addExample(ex('b', 1, 2), 0);
+  assert.deepEqual(completed, [1]);
 });
