@@ -5,11 +5,12 @@ import { corpusStore } from '../../pipeline/corpus-store.ts';
 import { OPERATOR_NAMES, runKafkaOperator, type OperatorName } from '../../pipeline/kafka-operator.ts';
 import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings } from '../../pipeline/kafka-run.ts';
-import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
+import { loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
 import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
+import { loadRunSeeds, trapInterrupt } from './run-setup.ts';
 import { openTeacher, type RunTeacher } from './teacher-setup.ts';
 
 export async function operatorCommand(argv: string[]): Promise<number> {
@@ -45,15 +46,11 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${new Date().toISOString()} ${op}: ${line}\n`);
   };
   const codec: RecordCodec = await kafkaCodec(config);
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = trapInterrupt();
   let teacher: RunTeacher | undefined;
   let corpus: Corpus | undefined;
   try {
-    const seeds = op === 'planner' || op === 'generate'
-      ? (await loadSeedPool(config.dataDir, { includeDefaults: config.useDefaultSeeds })).seeds : undefined;
+    const seeds = op === 'planner' || op === 'generate' ? await loadRunSeeds(config, log) : undefined;
     if (op === 'generate' || op === 'respond') teacher = await openTeacher(config, log, op === 'generate' ? 'instruction' : 'response');
     if (op === 'sink') corpus = await openCorpus(config.dataDir);
     const target = intOption(values, 'target', 1);
@@ -71,8 +68,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     log(`stopped: ${JSON.stringify(stats)}`);
     return stop.signal.aborted ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     await teacher?.close();
     await corpus?.close();
   }

@@ -1,6 +1,7 @@
 /**
  * What every command that runs the pipeline in this process sets up the same way (`lamini run`, and
- * `lamini dlq replay` on the embedded transport): the teacher's flags, the seed pool, Ctrl-C.
+ * `lamini dlq replay` on the embedded transport): the teacher's flags, the seed pool, Ctrl-C. `lamini
+ * operator` shares the seed pool and Ctrl-C; its flags are its own (no stall timeout or batch mode).
  */
 import type { Config } from '../../common/config.ts';
 import { loadSeedPool } from '../../seeds/index.ts';
