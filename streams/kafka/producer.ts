@@ -4,6 +4,12 @@
  * lands in the partition `streams/partitioner.ts` computes. @platformatic/kafka's own default
  * partitioner takes `murmur2 >>> 0`, which differs from Java's `murmur2 & 0x7fffffff` whenever the
  * partition count is not a power of two; we pass the Java-compatible one.
+ *
+ * Every attempt has a deadline (request plus connect timeout). A send that neither answers nor fails
+ * was seen once after a broker crash and restart (the run's planner waited on it for minutes): at the
+ * deadline the client is dropped for a fresh one and the send is retried like any unavailable broker.
+ * A batch the old client did get through is then written twice; every consumer downstream is
+ * idempotent by record id, so that costs a duplicate message, never a duplicate record.
  */
 import { Producer as KafkaClientProducer, ProduceAcks, compatibilityPartitioner } from '@platformatic/kafka';
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
@@ -12,13 +18,17 @@ import { withRetry } from './errors.ts';
 import type { ResolvedKafkaOptions } from './options.ts';
 
 export class KafkaProducer implements Producer {
-  readonly #client: KafkaClientProducer;
+  #client: KafkaClientProducer;
   readonly #options: ResolvedKafkaOptions;
   #closed = false;
 
   constructor(options: ResolvedKafkaOptions) {
     this.#options = options;
-    this.#client = new KafkaClientProducer({
+    this.#client = KafkaProducer.#connect(options);
+  }
+
+  static #connect(options: ResolvedKafkaOptions): KafkaClientProducer {
+    return new KafkaClientProducer({
       clientId: `${options.clientId}-producer`,
       bootstrapBrokers: [...options.brokers],
       idempotent: true,
@@ -40,7 +50,27 @@ export class KafkaProducer implements Producer {
       value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
       ...(m.headers === undefined ? {} : { headers: toHeaderMap(m.headers) }),
     }));
-    await withRetry(`send to ${topic}`, () => this.#client.send({ messages: batch }), { capMs: this.#options.retryCapMs, outage: this.#options.outage });
+    await withRetry(`send to ${topic}`, () => this.#attempt(batch), { capMs: this.#options.retryCapMs, outage: this.#options.outage });
+  }
+
+  async #attempt(batch: Parameters<KafkaClientProducer['send']>[0]['messages']): Promise<void> {
+    const client = this.#client;
+    const deadlineMs = this.#options.requestTimeoutMs + this.#options.connectTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (this.#client === client && !this.#closed) {
+          this.#client = KafkaProducer.#connect(this.#options);
+          client.close(true).catch(() => {}); // it may hang as its send did; nothing waits for it
+        }
+        reject(new LaminiError(ErrorCodes.TRANSPORT_UNAVAILABLE, `kafka: no answer to a send within ${deadlineMs} ms; reconnecting`, { retriable: true }));
+      }, deadlineMs);
+    });
+    try {
+      await Promise.race([client.send({ messages: batch }), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
