@@ -55,9 +55,7 @@ const registryPassword = process.env.LAMINI_SCHEMA_REGISTRY_PASSWORD ?? '';
 const scrub = (line: string): string => redact(redact(line, apiKey, 2000), registryPassword, 2000);
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => code,
   (error: unknown) => {
     const known = error instanceof LaminiError;
     const line = known ? error.message : `internal error: ${describeError(error)}`;
@@ -65,6 +63,11 @@ main(process.argv.slice(2)).then(
     if (!known && process.env.LAMINI_DEBUG === '1' && error instanceof Error && error.stack) {
       process.stderr.write(`${error.stack.split('\n').map(scrub).join('\n')}\n`);
     }
-    process.exitCode = exitCodeFor(error);
+    return exitCodeFor(error);
   },
-);
+).then((code) => {
+  // The command has closed or committed everything it owns (long-running ones, like `teacher serve`, return
+  // only when stopped). Exit now: a client library's leftover timer must not keep a finished command alive,
+  // as the Kafka client's did once after a broker crash and restart (the run printed "done" and never exited).
+  process.exit(code);
+});
