@@ -139,7 +139,7 @@ export class BatchTeacher implements Teacher {
       const intent: BatchIntent = { key: batchKey(items.map((i) => i.hash)), hashes: items.map((i) => i.hash) };
       await this.#write(`intent-${intent.key}.json`, intent);
       const file = await this.#client.files.create({ file: await toFile(Buffer.from(jsonl), 'lamini-batch.jsonl'), purpose: 'batch' }, this.#call());
-      let batchId: string;
+      let batchId: string | undefined;
       try {
         // No blind retry here (the client's own would make a second batch when only the answer was lost):
         // a failed create is settled by key below, and the calls' retries submit again if it made nothing.
@@ -152,17 +152,13 @@ export class BatchTeacher implements Teacher {
         // Closing mid-create: the intent stays for the next start to settle.
         if (this.#closed) throw error;
         // No answer is not no batch: the server may have made it before the connection broke.
-        const found = await this.#findByKey(intent.key);
-        if (found === undefined) {
+        batchId = await this.#findByKey(intent.key);
+        if (batchId === undefined) {
           await this.#forgetIntent(intent.key);
           throw error;
         }
-        batchId = found;
       }
-      const state: BatchState = { batch_id: batchId, hashes: intent.hashes, created_at: new Date().toISOString() };
-      await this.#save(state);
-      await this.#forgetIntent(intent.key);
-      await this.#follow(state);
+      await this.#follow(await this.#store(intent, batchId));
     } catch (error) {
       for (const item of items) {
         this.#inBatch.delete(item.hash);
@@ -265,11 +261,14 @@ export class BatchTeacher implements Teacher {
   /** An intent left by a crash: the batch it made, stored and followed like any other, or nothing. */
   async #settle(intent: BatchIntent): Promise<BatchState | undefined> {
     const id = await this.#findByKey(intent.key);
-    if (id === undefined) {
-      await this.#forgetIntent(intent.key);
-      return undefined;
-    }
-    const state: BatchState = { batch_id: id, hashes: intent.hashes, created_at: new Date().toISOString() };
+    if (id !== undefined) return this.#store(intent, id);
+    await this.#forgetIntent(intent.key);
+    return undefined;
+  }
+
+  /** The batch made for `intent`, stored under its id; the intent is then no longer needed. */
+  async #store(intent: BatchIntent, batchId: string): Promise<BatchState> {
+    const state: BatchState = { batch_id: batchId, hashes: intent.hashes, created_at: new Date().toISOString() };
     await this.#save(state);
     await this.#forgetIntent(intent.key);
     return state;
