@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveTeacherGguf } from '../../../teacher/local/model-fetch.ts';
 import { createTeacher } from '../../../teacher/create.ts';
-import type { Teacher } from '../../../teacher/types.ts';
+import type { ChatRequest, Teacher } from '../../../teacher/types.ts';
 import { describeError, ErrorCodes, isLaminiError } from '../../../common/errors.ts';
 
 const SCHEMA = {
@@ -28,7 +28,7 @@ test('local teacher: one chat call and one json_schema call', { timeout: 300_000
     assert.equal(teacher.structuredOutput, true);
     assert.match(teacher.model, /SmolLM2/i);
 
-    const chat = await teacher.chat({
+    const capital: ChatRequest = {
       messages: [
         { role: 'system', content: 'Give a very concise answer.' },
         { role: 'user', content: 'What is the capital of France?' },
@@ -37,23 +37,15 @@ test('local teacher: one chat call and one json_schema call', { timeout: 300_000
       temperature: 0,
       seed: 1,
       taskNumber: 0,
-    });
+    };
+    const chat = await teacher.chat(capital);
     assert.ok(chat.text.trim().length > 0);
     assert.ok(chat.promptTokens > 5 && chat.completionTokens > 0 && chat.completionTokens <= 48);
     assert.equal(chat.costUsd, 0);
     assert.ok(chat.finishReason === 'stop' || chat.finishReason === 'length');
 
     // Determinism: the same request, seed and temperature give the same text (no history bleed between requests).
-    const again = await teacher.chat({
-      messages: [
-        { role: 'system', content: 'Give a very concise answer.' },
-        { role: 'user', content: 'What is the capital of France?' },
-      ],
-      maxTokens: 48,
-      temperature: 0,
-      seed: 1,
-      taskNumber: 0,
-    });
+    const again = await teacher.chat(capital);
     assert.equal(again.text, chat.text);
 
     const generated = await teacher.chat({
