@@ -40,6 +40,15 @@ export function stringOption(values: Parsed['values'], name: string): string | u
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Any finite number (`--lr 3e-4`, `--temperature 0.7`). */
+export function numberOption(values: Parsed['values'], name: string): number | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new LaminiError(ErrorCodes.USAGE, `--${name} must be a number, got "${raw}"`);
+  return n;
+}
+
 /** `--timeout SECONDS`: how long a command that reads Kafka keeps trying a broker that does not answer. */
 export const BROKER_TIMEOUT_OPTION: Options = { timeout: { type: 'string' } };
 export const DEFAULT_BROKER_TIMEOUT_S = 10;

@@ -1,4 +1,6 @@
 /** The words `lamini --help` and `lamini COMMAND --help` print. */
+import { STUDENT_HELP } from './help-student.ts';
+
 export const VERSION = '0.1.0';
 
 const COMMON = `Common options:
@@ -21,6 +23,8 @@ Commands:
   operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
   topics create       create the pipeline's Kafka topics
   dlq replay          redo dead letters after a fix (e.g. the teacher was down), counted; dlq list: by reason
+  train               train a GPT-2-style student on the corpus; checkpoints are Hugging Face folders
+  ask "INSTRUCTION"   answer an instruction with a trained student
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -232,4 +236,5 @@ Options:
   --json                print the summary as JSON: records, kept, dropped, errors, seconds, records_per_second
 
 ${COMMON}`,
+  ...STUDENT_HELP,
 };

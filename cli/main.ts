@@ -16,6 +16,8 @@ import { dedupCommand } from './commands/dedup.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { topicsCommand } from './commands/topics.ts';
 import { dlqCommand } from './commands/dlq.ts';
+import { trainCommand } from './commands/train.ts';
+import { askCommand } from './commands/ask.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -27,6 +29,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   operator: operatorCommand,
   topics: topicsCommand,
   dlq: dlqCommand,
+  train: trainCommand,
+  ask: askCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -40,6 +40,7 @@ export interface LaminiProcess {
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
   stderr: () => string;
+  stdout: () => string;
   readonly running: boolean;
 }
 
@@ -49,8 +50,10 @@ export interface LaminiProcess {
  */
 export function startLamini(args: string[], options: { env?: Record<string, string>; logFile?: string } = {}): LaminiProcess {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, LAMINI_DEBUG: '1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...options.env }, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LAMINI_DEBUG: '1', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
@@ -58,7 +61,7 @@ export function startLamini(args: string[], options: { env?: Record<string, stri
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
-    args, child, exited, stderr: () => err,
+    args, child, exited, stderr: () => err, stdout: () => out,
     get running() {
       return child.exitCode === null && child.signalCode === null;
     },

@@ -1,0 +1,20 @@
+/**
+ * Checkpoints as Hugging Face GPT-2 model folders plus the trainer's state (docs/formats/checkpoint.md): the
+ * safetensors codec, config.json, the GPT-2 state dict, reading a user's pretrained folder, and the store.
+ */
+export {
+  decodeSafetensors, encodeSafetensors, encodeSafetensorsChunks, readSafetensors, readSafetensorsHeader, writeSafetensors,
+  type FloatTensor, type FloatTensors, type HeaderEntry, type ReadOptions, type SafetensorsHeader,
+} from './safetensors.ts';
+export { DTYPE_BYTES, type Dtype } from './safetensors-header.ts';
+export {
+  formatGpt2Config, gpt2Config, gpt2ConfigJson, parseGpt2Config, parseGpt2ConfigText, TRANSFORMERS_VERSION, type Gpt2Config,
+} from './gpt2-config.ts';
+export { gpt2TensorSpecs, isGpt2Buffer, loadGpt2Weights, type TensorSpec } from './gpt2-tensors.ts';
+export { readPretrainedGpt2, type PretrainedGpt2 } from './hf-folder.ts';
+export { nodeFileWriter, type FileWriter } from './file-writer.ts';
+export type { CheckpointParts } from './parts.ts';
+export {
+  latestCheckpoint, listCheckpoints, readCheckpoint, saveCheckpoint,
+  type CheckpointInfo, type SaveOptions, type SavedCheckpoint,
+} from './store.ts';

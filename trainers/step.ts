@@ -1,0 +1,71 @@
+/**
+ * One optimizer step over an effective batch given as micro-batches: gradients of each micro-batch are summed
+ * (gradient accumulation), the loss is the mean over every counted token of the effective batch (each micro-batch's
+ * summed loss is divided by the effective batch's token count, so accumulation gives the same update as one big
+ * batch), then global-norm clipping and AdamW. Everything stays on the backend; the caller reads the loss.
+ */
+import { tf, type Scalar, type Tensor } from './tf.ts';
+import type { Batch } from './batch.ts';
+import type { Gpt2 } from './model/gpt2.ts';
+import type { AdamW } from './optim/adamw.ts';
+import { clipByGlobalNorm } from './optim/clip.ts';
+
+export interface StepResult {
+  /** Mean loss per counted token (nats). */
+  loss: Scalar;
+  /** Gradient norm before clipping. */
+  gradNorm: Scalar;
+}
+
+export function trainStep(model: Gpt2, optimizer: AdamW, micro: readonly Batch[], lr: number, maxGradNorm: number): StepResult {
+  const counted = micro.reduce((n, b) => n + b.lossTokens, 0);
+  if (counted === 0) throw new Error('a training step needs at least one counted token');
+  const vars = [...model.params.values()];
+  return tf.tidy(() => {
+    let sum: Map<string, Tensor> | undefined;
+    let loss: Scalar = tf.scalar(0);
+    for (const b of micro) {
+      const { value, grads } = tf.variableGrads(() => {
+        const { ids, targets, weights } = batchTensors(b);
+        return model.lossSum(ids, targets, weights).div<Scalar>(counted);
+      }, vars);
+      loss = loss.add(value);
+      const named = new Map<string, Tensor>();
+      for (const [name, v] of model.params) {
+        const g = grads[v.name];
+        if (g === undefined) throw new Error(`no gradient for ${name}`);
+        named.set(name, sum === undefined ? g : (sum.get(name) ?? g).add(g));
+      }
+      sum = named;
+    }
+    if (sum === undefined) throw new Error('a training step needs a micro-batch');
+    const { grads, norm } = clipByGlobalNorm(sum, maxGradNorm);
+    optimizer.apply(grads, lr);
+    return { loss, gradNorm: norm };
+  });
+}
+
+/** Mean loss per counted token over these batches, without gradients. */
+export async function evalLoss(model: Gpt2, batches: readonly Batch[]): Promise<number> {
+  let total = 0;
+  let counted = 0;
+  for (const b of batches) {
+    if (b.lossTokens === 0) continue;
+    const sum = tf.tidy(() => {
+      const { ids, targets, weights } = batchTensors(b);
+      return model.lossSum(ids, targets, weights);
+    });
+    total += (await sum.data())[0] ?? 0;
+    sum.dispose();
+    counted += b.lossTokens;
+  }
+  return counted === 0 ? Number.NaN : total / counted;
+}
+
+function batchTensors(b: Batch): { ids: ReturnType<typeof tf.tensor2d>; targets: Tensor; weights: Tensor } {
+  return {
+    ids: tf.tensor2d(b.ids, [b.rows, b.time], 'int32'),
+    targets: tf.tensor1d(b.targets, 'int32'),
+    weights: tf.tensor1d(b.weights, 'float32'),
+  };
+}

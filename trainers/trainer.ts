@@ -1,0 +1,334 @@
+/**
+ * The training loop: a student (resumed from the last checkpoint under `out`, or from `--init`, or from scratch),
+ * the corpus stream, and steps until the target. Each step takes `gradAccum` micro-batches from the stream,
+ * accumulates their gradients, clips, and applies AdamW at the scheduled rate; every `saveEvery` steps, at the end
+ * and on a stop signal it saves a checkpoint with the stream's cursor, so a resumed run sees exactly the rows, in
+ * exactly the order, with exactly the optimizer state that an uninterrupted run would have.
+ */
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
+import { readManifest } from '../corpus/index.ts';
+import { backendCapabilities, ensureBackend, selectBackend, type SelectedBackend } from './backend/index.ts';
+import { encodeExample, makeBatch, type Batch } from './batch.ts';
+import { latestCheckpoint, readCheckpoint, saveCheckpoint, type Gpt2Config } from './checkpoint/index.ts';
+import { RowStream, evalRows, type Cursor, type NewStreamOptions, type TrainRow } from './data/index.ts';
+import { Gpt2 } from './model/gpt2.ts';
+import { AdamW, type Moments } from './optim/adamw.ts';
+import { defaultWarmup, learningRate, type Schedule } from './optim/schedule.ts';
+import { batchSizeOf, checkTrainOptions, peakLearningRate, requestedShape, TRAIN_DEFAULTS, type TrainOptions } from './options.ts';
+import { TRAINER_STATE_FORMAT, TRAINER_STATE_VERSION, parseTrainerState, trainerStateJson, type LogEntry, type TrainerState } from './state.ts';
+import { evalLoss, trainStep } from './step.ts';
+import { studentFromInit, studentFromScratch, type Student } from './student.ts';
+import { parseTokenizerJson, type Tokenizer } from './tokenizer/index.ts';
+
+export interface TrainHooks {
+  /** Lines for a person: the backend, where the student came from, checkpoints. */
+  say(line: string): void;
+  /** Every logged step. */
+  onLog(entry: LogEntry, progress: { total: number | null; etaSeconds: number | null }): void;
+  /** Stops after the current step, with a checkpoint. */
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  backend: SelectedBackend;
+  step: number;
+  checkpoint: string | undefined;
+  stoppedBy: 'steps' | 'end-of-data' | 'signal';
+  lastLoss: number | undefined;
+  lastEvalLoss: number | undefined;
+}
+
+interface Start {
+  student: Student;
+  state: TrainerState | undefined;
+  moments: Moments | undefined;
+  cursor: Cursor | NewStreamOptions;
+}
+
+export async function train(options: TrainOptions, hooks: TrainHooks): Promise<TrainResult> {
+  checkTrainOptions(options);
+  const batchSize = batchSizeOf(options);
+  await ensureBackend(options.backend, { log: hooks.say });
+  const backend = await selectBackend(options.backend, options.threads === undefined ? {} : { threads: options.threads });
+  hooks.say(`lamini: training on ${backend.name}: ${backend.detail}`);
+
+  const start = await startingPoint(options, batchSize, hooks);
+  const { student } = start;
+  const stream = await RowStream.open(options.dataDir, start.cursor, {
+    minTrainRows: batchSize,
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+  });
+  const model = new Gpt2(student.config, student.weights, {
+    embedding: backendCapabilities(backend.name).gatherGradient ? 'gather' : 'one-hot',
+  });
+  const optimizer = new AdamW(model.params, options.adamw, start.moments);
+  try {
+    const state = start.state ?? (await freshState(options, stream.cursor(), batchSize));
+    if (start.state !== undefined && options.steps !== undefined && options.steps !== start.state.total_steps) {
+      state.total_steps = options.steps;
+      state.schedule = { ...state.schedule, total: options.steps };
+    }
+    const evalBatches = await evalSet(options, stream.cursor().coveredTo, student.tokenizer, student.config, state.batch_size);
+    hooks.say(
+      `lamini: ${start.state === undefined ? (options.init === undefined ? 'new student from scratch' : `finetuning ${options.init}`) : `resuming at step ${state.step}`}` +
+        ` (${describeShape(student.config)}), ${state.batch_size} × ${state.grad_accum} examples a step, ` +
+        `${state.total_steps === null ? 'following the corpus' : `${state.total_steps} steps`}, ` +
+        `eval on ${evalBatches.reduce((n, b) => n + b.rows, 0)} held-out examples`,
+    );
+    return await loop({ options, hooks, backend, stream, model, optimizer, student, state, evalBatches });
+  } finally {
+    await stream.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+interface LoopContext {
+  options: TrainOptions;
+  hooks: TrainHooks;
+  backend: SelectedBackend;
+  stream: RowStream;
+  model: Gpt2;
+  optimizer: AdamW;
+  student: Student;
+  state: TrainerState;
+  evalBatches: Batch[];
+}
+
+async function loop(c: LoopContext): Promise<TrainResult> {
+  const { options, hooks, state, student } = c;
+  const context = student.config.context;
+  let lastSaved: string | undefined;
+  let savedStep = state.step;
+  let lastLoss: number | undefined;
+  let lastEvalLoss: number | undefined;
+  let stoppedBy: TrainResult['stoppedBy'] = 'steps';
+  const stepSeconds: number[] = [];
+  const stopRequested = (): boolean => hooks.signal?.aborted === true;
+  if (state.step === 0 && c.evalBatches.length > 0) {
+    // Where the student starts: the first point of the evaluation curve.
+    const before: LogEntry = {
+      step: 0, eval_loss: await evalLoss(c.model, c.evalBatches), lr: 0, grad_norm: 0, tokens_per_second: 0,
+      examples: 0, epoch: 0, time: new Date().toISOString(),
+    };
+    state.history.push(before);
+    hooks.onLog(before, { total: state.total_steps, etaSeconds: null });
+  }
+
+  const save = async (): Promise<void> => {
+    if (savedStep === state.step && lastSaved !== undefined) return;
+    state.cursor = c.stream.cursor();
+    const saved = await saveCheckpoint(
+      options.out,
+      state.step,
+      {
+        config: student.config,
+        weights: await c.model.weights(),
+        tokenizerJson: student.tokenizer.toJson(),
+        trainerState: trainerStateJson(state),
+        optimizer: (await c.optimizer.snapshot()).tensors,
+      },
+      { keep: options.keep },
+    );
+    lastSaved = saved.dir;
+    savedStep = state.step;
+    hooks.say(`lamini: saved ${saved.dir}`);
+  };
+
+  while (state.total_steps === null || state.step < state.total_steps) {
+    if (stopRequested()) {
+      stoppedBy = 'signal';
+      break;
+    }
+    const began = performance.now();
+    let micro: Batch[];
+    try {
+      micro = await nextMicroBatches(c.stream, state, student.tokenizer, context);
+    } catch (error) {
+      if (stopRequested()) {
+        stoppedBy = 'signal';
+        break;
+      }
+      throw error;
+    }
+    if (micro.length === 0) {
+      stoppedBy = 'end-of-data';
+      break;
+    }
+    const examples = micro.reduce((n, b) => n + b.rows, 0);
+    const tokens = micro.reduce((n, b) => n + b.tokens, 0);
+    state.examples_seen += examples;
+    state.tokens_seen += tokens;
+    if (micro.every((b) => b.lossTokens === 0)) {
+      hooks.say(`lamini: skipped ${examples} examples whose prompt fills the whole context (${context} tokens)`);
+      continue;
+    }
+    state.step += 1;
+    const lr = learningRate(state.step, state.schedule);
+    const result = trainStep(c.model, c.optimizer, micro, lr, state.max_grad_norm);
+    const loss = (await result.loss.data())[0] ?? Number.NaN;
+    const gradNorm = (await result.gradNorm.data())[0] ?? Number.NaN;
+    result.loss.dispose();
+    result.gradNorm.dispose();
+    if (!Number.isFinite(loss)) {
+      throw new LaminiError(ErrorCodes.INTERNAL, `the loss became ${loss} at step ${state.step}; lower --lr (now ${state.schedule.peak})`);
+    }
+    lastLoss = loss;
+    const seconds = (performance.now() - began) / 1000;
+    stepSeconds.push(seconds);
+    const isLast = state.total_steps !== null && state.step >= state.total_steps;
+    let evalValue: number | undefined;
+    if (c.evalBatches.length > 0 && (state.step % options.evalEvery === 0 || isLast)) {
+      evalValue = await evalLoss(c.model, c.evalBatches);
+      lastEvalLoss = evalValue;
+    }
+    if (state.step % options.logEvery === 0 || isLast || evalValue !== undefined) {
+      const entry: LogEntry = {
+        step: state.step,
+        loss,
+        ...(evalValue === undefined ? {} : { eval_loss: evalValue }),
+        lr,
+        grad_norm: gradNorm,
+        tokens_per_second: tokens / seconds,
+        examples: state.examples_seen,
+        epoch: c.stream.cursor().epoch,
+        time: new Date().toISOString(),
+      };
+      state.history.push(entry);
+      hooks.onLog(entry, { total: state.total_steps, etaSeconds: eta(stepSeconds, state) });
+    }
+    if (state.step % options.saveEvery === 0) await save();
+  }
+  if (state.step > 0) await save();
+  return { backend: c.backend, step: state.step, checkpoint: lastSaved, stoppedBy, lastLoss, lastEvalLoss };
+}
+
+/** `gradAccum` micro-batches; fewer (or none) only where the stream ends. */
+async function nextMicroBatches(stream: RowStream, state: TrainerState, tokenizer: Tokenizer, context: number): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for (let i = 0; i < state.grad_accum; i++) {
+    const rows = await stream.take(state.batch_size);
+    if (rows.length === 0) break;
+    out.push(toBatch(rows, tokenizer, context));
+    if (rows.length < state.batch_size) break;
+  }
+  return out;
+}
+
+function toBatch(rows: readonly TrainRow[], tokenizer: Tokenizer, context: number): Batch {
+  return makeBatch(
+    rows.map((r) => encodeExample(r, tokenizer, context)),
+    tokenizer.eosId,
+  );
+}
+
+async function startingPoint(options: TrainOptions, batchSize: number, hooks: TrainHooks): Promise<Start> {
+  const latest = await latestCheckpoint(options.out);
+  if (latest !== undefined) {
+    const parts = await readCheckpoint(latest.dir);
+    const state = parseTrainerState(parts.trainerState, `${latest.dir}/trainer_state.json`);
+    const tokenizer = parseTokenizerJson(parts.tokenizerJson, `${latest.dir}/tokenizer.json`);
+    checkResumable(options, parts.config, tokenizer, latest.dir);
+    hooks.say(`lamini: resuming from ${latest.dir}`);
+    return {
+      student: { config: parts.config, tokenizer, weights: new Map(parts.weights) },
+      state,
+      moments: { step: state.step, tensors: parts.optimizer },
+      cursor: state.cursor,
+    };
+  }
+  const streamStart = await newStreamOptions(options, batchSize);
+  if (options.init !== undefined) return { student: await studentFromInit(options.init), state: undefined, moments: undefined, cursor: streamStart };
+  // One pass at most: the tokenizer learns from distinct rows.
+  const sampler = await RowStream.open(options.dataDir, { ...streamStart, epochs: 1, follow: false }, { minTrainRows: batchSize });
+  let sample: TrainRow[];
+  try {
+    sample = await sampler.take(options.tokenizerSample);
+  } finally {
+    await sampler.close();
+  }
+  const student = studentFromScratch(requestedShape(options), sample, options.seed);
+  hooks.say(`lamini: trained a ${student.tokenizer.vocabSize}-token byte-level BPE on ${sample.length} training examples`);
+  return { student, state: undefined, moments: undefined, cursor: streamStart };
+}
+
+/** A resumed run keeps its checkpoint's model; an explicit flag that disagrees is an error, not a silent change. */
+function checkResumable(options: TrainOptions, config: Gpt2Config, tokenizer: Tokenizer, dir: string): void {
+  const o = options.overrides;
+  const clashes: string[] = [];
+  if (o.layers !== undefined && o.layers !== config.layers) clashes.push(`--layers ${o.layers} (checkpoint ${config.layers})`);
+  if (o.dModel !== undefined && o.dModel !== config.dModel) clashes.push(`--d-model ${o.dModel} (checkpoint ${config.dModel})`);
+  if (o.heads !== undefined && o.heads !== config.heads) clashes.push(`--heads ${o.heads} (checkpoint ${config.heads})`);
+  if (o.context !== undefined && o.context !== config.context) clashes.push(`--context ${o.context} (checkpoint ${config.context})`);
+  if (tokenizer.vocabSize > config.vocabSize) clashes.push(`tokenizer.json has ${tokenizer.vocabSize} tokens, the model ${config.vocabSize}`);
+  if (clashes.length > 0) {
+    throw new LaminiError(ErrorCodes.CHECKPOINT_MISMATCH, `cannot resume from ${dir}: ${clashes.join('; ')}; use another --out to start a new run`, {
+      details: { dir },
+    });
+  }
+}
+
+async function newStreamOptions(options: TrainOptions, batchSize: number): Promise<NewStreamOptions> {
+  const base = { seed: options.seed, follow: options.follow, evalPermille: options.evalPermille };
+  if (options.epochs !== undefined || options.steps === undefined) return { ...base, epochs: options.epochs ?? TRAIN_DEFAULTS.epochs };
+  // --steps alone: as many passes as the steps need (the stream is cut at the last step).
+  const rows = await trainRowsEstimate(options);
+  const perStep = batchSize * options.gradAccum;
+  return { ...base, epochs: Math.max(1, Math.ceil((options.steps * perStep) / Math.max(1, rows * 0.9)) + 1) };
+}
+
+async function trainRowsEstimate(options: TrainOptions): Promise<number> {
+  const manifest = await readManifest(options.dataDir);
+  const rows = manifest.tables.examples.shards.reduce((n, s) => n + s.rows, 0);
+  return Math.floor(rows * (1 - options.evalPermille / 1000));
+}
+
+async function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): Promise<TrainerState> {
+  let total: number | null = options.steps ?? null;
+  if (total === null && !options.follow) {
+    const rows = await trainRowsEstimate(options);
+    total = Math.max(1, Math.ceil((cursor.epochs * rows) / (batchSize * options.gradAccum)));
+  }
+  const schedule: Schedule = {
+    peak: peakLearningRate(options),
+    warmup: options.warmup ?? defaultWarmup(total),
+    total,
+    minRatio: 0,
+  };
+  return {
+    format: TRAINER_STATE_FORMAT,
+    version: TRAINER_STATE_VERSION,
+    step: 0,
+    total_steps: total,
+    cursor,
+    schedule,
+    batch_size: batchSize,
+    grad_accum: options.gradAccum,
+    max_grad_norm: options.maxGradNorm,
+    optimizer: { name: 'adamw', ...options.adamw },
+    seed: options.seed,
+    init: options.init ?? null,
+    examples_seen: 0,
+    tokens_seen: 0,
+    history: [],
+  };
+}
+
+async function evalSet(options: TrainOptions, snapshot: number, tokenizer: Tokenizer, config: Gpt2Config, batchSize: number): Promise<Batch[]> {
+  if (options.evalExamples === 0 || options.evalPermille === 0) return [];
+  const rows = await evalRows(options.dataDir, snapshot, { permille: options.evalPermille, limit: options.evalExamples });
+  const batches: Batch[] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(toBatch(rows.slice(i, i + batchSize), tokenizer, config.context));
+  return batches;
+}
+
+function eta(stepSeconds: readonly number[], state: TrainerState): number | null {
+  if (state.total_steps === null || stepSeconds.length === 0) return null;
+  const recent = stepSeconds.slice(-20);
+  const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+  return Math.max(0, state.total_steps - state.step) * mean;
+}
+
+function describeShape(c: Gpt2Config): string {
+  return `GPT-2, ${c.layers} layers, d ${c.dModel}, ${c.heads} heads, context ${c.context}, vocabulary ${c.vocabSize}`;
+}
