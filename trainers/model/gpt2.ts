@@ -8,6 +8,7 @@
  */
 import { tf, type Scalar, type Tensor, type Tensor2D, type Variable } from '../tf.ts';
 import { crossEntropySum } from './cross-entropy.ts';
+import { gelu, layerNorm } from './fused.ts';
 import type { FloatTensor, FloatTensors } from '../checkpoint/safetensors.ts';
 import type { ModelShape } from './shape.ts';
 
@@ -19,7 +20,6 @@ export interface Gpt2Options {
   embedding: 'gather' | 'one-hot';
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
 
 export class Gpt2 {
   readonly shape: ModelShape;
@@ -115,9 +115,7 @@ export class Gpt2 {
   }
 
   private layerNorm(x: Tensor, at: string): Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normed = x.sub(mean).mul(tf.rsqrt(variance.add(this.shape.layerNormEps)));
-    return normed.mul(this.p(`${at}.weight`)).add(this.p(`${at}.bias`));
+    return layerNorm(x, this.p(`${at}.weight`), this.p(`${at}.bias`), this.shape.layerNormEps);
   }
 
   private embed(flatIds: Tensor): Tensor {
@@ -143,12 +141,6 @@ export class Gpt2 {
     if (v === undefined) throw new Error(`GPT-2 parameter ${name} is missing`);
     return v;
   }
-}
-
-/** GPT-2's "gelu_new": 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))). */
-function gelu(x: Tensor): Tensor {
-  const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(GELU_C);
-  return x.mul(tf.tanh(inner).add(1)).mul(0.5);
 }
 
 export async function floats(t: Tensor): Promise<Float32Array> {

@@ -9,6 +9,7 @@ import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lamini } from '../../helpers/cli.ts';
 import { makeCorpus } from '../../helpers/corpus-fixture.ts';
+import { trainByteLevelBpe } from '../../../trainers/tokenizer/index.ts';
 import { tempDir } from '../../unit/trainers/train-helpers.ts';
 
 function oneLine(stderr: string, pattern: RegExp): void {
@@ -57,6 +58,15 @@ test('train errors are one line: empty corpus, unknown preset, corrupt checkpoin
   const r4 = await lamini(['train', '--data-dir', dir, '--init', t5, '--out', join(dir, 'other'), '--steps', '2']);
   assert.equal(r4.code, 1);
   oneLine(r4.stderr, /t5/);
+
+  // A folder whose tokenizer is not the model's: more tokens than the embedding has rows.
+  const foreign = join(dir, 'foreign');
+  await cp(join(out, 'checkpoint-1'), foreign, { recursive: true });
+  const texts = Array.from({ length: 400 }, (_, i) => `sample ${i} text with words number ${i * 7} and more ${i % 13} tokens`);
+  await writeFile(join(foreign, 'tokenizer.json'), trainByteLevelBpe(texts, { vocabSize: 2000, minFrequency: 1 }).toJson());
+  const r6 = await lamini(['train', '--data-dir', dir, '--init', foreign, '--out', join(dir, 'other2'), '--steps', '2']);
+  assert.equal(r6.code, 1);
+  oneLine(r6.stderr, /tokenizer\.json: token id \d+ is outside the model's vocabulary/);
 
   const r5 = await lamini(['ask', '--checkpoint', join(dir, 'nowhere'), 'hello']);
   assert.equal(r5.code, 1);

@@ -1,11 +1,14 @@
 /**
- * The whole path a user takes: `lamini run` grows a corpus with the real local teacher, `lamini train --preset tiny
- * --steps 200` trains a student on it with native TensorFlow, lowering the training and the evaluation loss, and
- * `lamini ask` answers with the checkpoint.
+ * The whole path a user takes: `lamini run` grows a corpus, `lamini train --preset tiny --steps 200` trains a
+ * student on it with native TensorFlow, lowering the training and the evaluation loss, and `lamini ask` answers
+ * with the checkpoint. The run's teacher is the project's scripted OpenAI-compatible server (a test double for a
+ * real one): the 135M local teacher's grammar-constrained decoding can take minutes for one reply on a loaded
+ * 2-core machine, and its own path is tested in test/integration/cli/local-teacher-run.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lamini } from '../../helpers/cli.ts';
+import { startScriptedTeacher } from '../../helpers/scripted-teacher.ts';
 import { tempDir } from '../../unit/trainers/train-helpers.ts';
 
 interface Logged {
@@ -20,11 +23,13 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 test('lamini train --preset tiny --steps 200 on a corpus from lamini run lowers training and evaluation loss; lamini ask answers', async (t) => {
   const dir = await tempDir(t, 'lamini-train-run-');
-  const run = await lamini(['run', '--target', '24', '--data-dir', dir], {}, 600_000);
+  const teacher = await startScriptedTeacher();
+  t.after(() => teacher.close());
+  const run = await lamini(['run', '--target', '120', '--data-dir', dir, '--teacher-url', teacher.baseURL, '--model', 'scripted'], {}, 300_000);
   assert.equal(run.code, 0, run.stderr);
 
   const trained = await lamini([
-    'train', '--data-dir', dir, '--preset', 'tiny', '--steps', '200', '--eval-percent', '30', '--eval-every', '50',
+    'train', '--data-dir', dir, '--preset', 'tiny', '--steps', '200', '--eval-percent', '10', '--eval-every', '50',
     '--json', '--log-every', '1',
   ], {}, 600_000);
   assert.equal(trained.code, 0, trained.stderr);
