@@ -6,5 +6,9 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 
+// Production mode: no debug checks and no banners (the pure-JS backend otherwise asks on stderr to install
+// tfjs-node, which `lamini train` already uses when it can).
+tf.enableProdMode();
+
 export { tf };
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable, Scalar, Rank } from '@tensorflow/tfjs-core';

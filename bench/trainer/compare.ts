@@ -6,7 +6,8 @@
  *
  *   node bench/trainer/compare.ts [--rounds 3] [--python /work/venv-tf/bin/python] [--shapes tiny,10m] [--slow]
  *
- * --slow adds the pure-JS cpu backend on the 10M shape (minutes a step).
+ * The slow backends (wasm, pure-JS cpu) run in the first round only, with fewer steps; --slow adds the cpu
+ * backend on the 10M shape (minutes a step).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,8 @@ type ShapeName = keyof typeof SHAPES;
 
 interface Runner {
   label: string;
+  /** Slow backends run in the first round only. */
+  once?: boolean;
   command: string;
   args: (shape: ShapeName) => string[];
   shapes: readonly ShapeName[];
@@ -38,12 +41,12 @@ const flags = (shape: ShapeName, steps: number, warmup: number): string[] => [
   '--steps', String(steps), '--warmup', String(warmup), '--threads', values.threads,
 ];
 const fast = (shape: ShapeName): string[] => flags(shape, shape === 'tiny' ? 20 : 8, 3);
-const slow = (shape: ShapeName): string[] => flags(shape, shape === 'tiny' ? 5 : 2, 1);
+const slow = (shape: ShapeName): string[] => flags(shape, 2, 1);
 
 const runners: Runner[] = [
   { label: 'tensorflow', command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'tensorflow', ...fast(s)], shapes: ['tiny', '10m'] },
-  { label: 'wasm', command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'wasm', ...slow(s)], shapes: ['tiny', '10m'] },
-  { label: 'cpu', command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'cpu', ...slow(s)], shapes: values.slow ? ['tiny', '10m'] : ['tiny'] },
+  { label: 'wasm', once: true, command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'wasm', ...slow(s)], shapes: ['tiny', '10m'] },
+  { label: 'cpu', once: true, command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'cpu', ...slow(s)], shapes: values.slow ? ['tiny', '10m'] : ['tiny'] },
 ];
 if (existsSync(values.python)) {
   for (const mode of ['eager', 'function'] as const) {
@@ -57,7 +60,7 @@ for (const shape of wanted) {
   const results = new Map<string, Array<{ tps: number; rss: number }>>();
   const loads: number[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const r of runners.filter((x) => x.shapes.includes(shape))) {
+    for (const r of runners.filter((x) => x.shapes.includes(shape) && (round === 0 || x.once !== true))) {
       loads.push(loadavg()[0] ?? 0);
       const out = execFileSync(r.command, r.args(shape), { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, maxBuffer: 1 << 20 });
       const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}';
