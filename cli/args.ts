@@ -58,6 +58,14 @@ export function brokerTimeoutMs(values: Parsed['values']): number {
   return (intOption(values, 'timeout', 1) ?? DEFAULT_BROKER_TIMEOUT_S) * 1000;
 }
 
+/** `--topic-prefix PREFIX`: the pipeline's topics and groups are `<PREFIX><name>` (config kafka.topicPrefix). */
+export const TOPIC_PREFIX_OPTION: Options = { 'topic-prefix': { type: 'string' } };
+
+/** The config key `--topic-prefix` sets (undefined: the env LAMINI_TOPIC_PREFIX, the config file, `lamini.`). */
+export function topicPrefixFlag(values: Parsed['values']): Record<string, string | undefined> {
+  return { 'kafka.topicPrefix': stringOption(values, 'topic-prefix') };
+}
+
 /** An amount of US dollars greater than 0 (`--max-cost 2.50`). */
 export function usdOption(values: Parsed['values'], name: string): number | undefined {
   const raw = values[name];

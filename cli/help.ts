@@ -42,6 +42,8 @@ Options:
   --transport NAME      embedded (default; one process, nothing to install) or kafka (topics on a broker)
   --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
   --instances N         kafka: members of the generate and respond groups in this process (default 1)
+  --topic-prefix PREFIX kafka: topics and consumer groups are <PREFIX><name> (default lamini.; env
+                        LAMINI_TOPIC_PREFIX; config kafka.topicPrefix), so pipelines can share a cluster
   --wire-format NAME    kafka: single-object (default; Avro single-object encoding) or confluent (magic 0 +
                         schema id, ids from a schema registry; env LAMINI_WIRE_FORMAT)
   --schema-registry URL kafka, confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL); basic auth
@@ -74,11 +76,13 @@ the planner reads the manifest, and dedup keeps a snapshot of its index in <data
 every dedup.snapshotEveryRecords records or dedup.snapshotEveryMs, and on a clean stop); on a restart it
 loads it and replays its input up to its committed positions without forwarding anything again (no snapshot:
 its index is rebuilt from the corpus). A process killed with kill -9 redoes only its batch in flight.
-Topics: prefix, partitions, retention and session timeout from the "kafka" section of the config.
+Topics: partitions, retention and session timeout from the "kafka" section of the config.
 
 Options:
   --brokers HOST:PORT   bootstrap brokers, comma-separated (env LAMINI_BROKERS)
   --partitions N        partitions of topics it creates (default: kafka.partitions)
+  --topic-prefix PREFIX topics and groups are <PREFIX><name> (default lamini.; env LAMINI_TOPIC_PREFIX;
+                        config kafka.topicPrefix); every process of a pipeline must use the same
   --wire-format NAME    single-object (default) or confluent (magic 0 + schema id; env LAMINI_WIRE_FORMAT);
                         every process of a pipeline must use the same
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL; password from
@@ -98,10 +102,16 @@ Options:
 
 ${COMMON}`,
 
-  topics: `Usage: lamini topics create --brokers HOST:PORT [--partitions N]
+  topics: `Usage: lamini topics create --brokers HOST:PORT [--partitions N] [--topic-prefix PREFIX]
 
 Creates the pipeline's topics (<prefix>tasks, instructions.raw, ...) with N partitions (default:
 kafka.partitions) and retention kafka.retentionMs; existing topics keep their partitions.
+
+Options:
+  --brokers HOST:PORT   bootstrap brokers, comma-separated (env LAMINI_BROKERS)
+  --partitions N        partitions of each topic (default: kafka.partitions)
+  --topic-prefix PREFIX the topics are <PREFIX><name> (default lamini.; env LAMINI_TOPIC_PREFIX; config
+                        kafka.topicPrefix)
 
 ${COMMON}`,
 
@@ -141,6 +151,8 @@ Options:
   --timeout SECONDS     kafka: how long to keep trying a broker that does not answer (default 10)
   --wire-format NAME    kafka: single-object (default) or confluent, as the pipeline wrote them (env LAMINI_WIRE_FORMAT)
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL)
+  --topic-prefix PREFIX kafka: the pipeline's topic prefix, as for "lamini run" (default lamini.; env
+                        LAMINI_TOPIC_PREFIX; config kafka.topicPrefix)
 Teacher options (embedded replay), as for "lamini run":
   --teacher-url URL     an OpenAI-compatible base URL (env OPENAI_BASE_URL); none: the local teacher
   --model NAME          teacher model (env LAMINI_TEACHER_MODEL)
@@ -151,7 +163,6 @@ Teacher options (embedded replay), as for "lamini run":
                         logged as replayed then, so the next replay sends those letters again
   --teacher-mode MODE   online (default) or batch
   --no-default-seeds    use only imported seeds, not the ones shipped with lamini
-Topic prefix (kafka): kafka.topicPrefix in the config, as for "lamini run".
 
 ${COMMON}`,
 
@@ -181,7 +192,7 @@ Options:
 
 ${COMMON}`,
 
-  stats: `Usage: lamini stats [--json] [--transport kafka --brokers HOST:PORT] [--timeout SECONDS]
+  stats: `Usage: lamini stats [--json] [--transport kafka --brokers HOST:PORT [--topic-prefix PREFIX]] [--timeout SECONDS]
 
 Counts by instruction_source and generation_mode, drops by reason (dedup, echoes, repeats, filters), dead
 letters by operator and reason, tokens and cost, shards and the task watermark; diversity per
@@ -198,8 +209,9 @@ transport the queues live inside "lamini run", whose progress line shows what ea
 Options:
   --json                machine-readable output (the lag is under "lag")
   --transport NAME      embedded (default) or kafka (config "transport", env LAMINI_TRANSPORT)
-  --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers");
-                        topics and groups take kafka.topicPrefix from the config, as "lamini run" does
+  --brokers HOST:PORT   Kafka bootstrap brokers, comma-separated (env LAMINI_BROKERS; config "brokers")
+  --topic-prefix PREFIX kafka: the pipeline's topic and group prefix, as for "lamini run" (default lamini.;
+                        env LAMINI_TOPIC_PREFIX; config kafka.topicPrefix)
   --timeout SECONDS     how long to keep trying a broker that does not answer (default 10)
 
 ${COMMON}`,

@@ -6,6 +6,7 @@
 import type { ConfigIssue, Shape } from './config.ts';
 
 export interface KafkaConfig {
+  /** Every topic and consumer group is `<topicPrefix><name>` (default `lamini.`; --topic-prefix, env LAMINI_TOPIC_PREFIX). */
   topicPrefix: string;
   partitions: number;
   retentionMs: number;
@@ -40,6 +41,7 @@ export const KAFKA_SHAPES: Record<string, Shape> = {
 
 /** Environment variables that set `kafka.*` keys. */
 export const KAFKA_ENV_KEYS: Record<string, string> = {
+  LAMINI_TOPIC_PREFIX: 'kafka.topicPrefix',
   LAMINI_WIRE_FORMAT: 'kafka.wireFormat',
   LAMINI_SCHEMA_REGISTRY_URL: 'kafka.schemaRegistryUrl',
   LAMINI_SCHEMA_REGISTRY_USER: 'kafka.schemaRegistryUser',

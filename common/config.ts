@@ -51,12 +51,19 @@ export interface TeacherConfig {
   response: TeacherOverride;
 }
 
-/** Filters on generated instructions (operators/generate/filters.ts); 0, empty and false are off. */
+/**
+ * Filters on generated instructions (operators/generate/filters.ts); 0, empty and false are off. By default
+ * only the floor (`minWords`, `minLetters`) is on; `enabled: false` is the paper's raw distribution.
+ */
 export interface GenerationFilters {
-  /** Fewer whitespace-separated words than this: `filter_too_short`. */
+  /** false: no filter at all, whatever the other keys say (the paper filtered nothing). */
+  enabled: boolean;
+  /** Fewer whitespace-separated words than this, markup tags such as `[post2]` not counted: `filter_too_short`. */
   minWords: number;
   /** More words than this: `filter_too_long`. */
   maxWords: number;
+  /** Fewer letters (any script) than this, outside markup tags: `filter_few_letters`. */
+  minLetters: number;
   /** Case-insensitive keywords or phrases, matched on word boundaries: `filter_blocklist`. */
   blocklist: string[];
   /** Instructions a text-only answer cannot satisfy (draw, look at an image, listen to audio): `filter_not_text`. */
@@ -72,7 +79,7 @@ export interface GenerationConfig {
   maxInstructionChars: number;
   /** Share of examples by how they are made (the paper's Table 1 by default); normalised at use. */
   mix: Record<string, number>;
-  /** Switchable filters on generated instructions, each dropped with its own reason (all off by default). */
+  /** Filters on generated instructions, each dropped with its own reason (only the floor on by default). */
   filters: GenerationFilters;
 }
 
@@ -123,6 +130,11 @@ export const PAPER_MIX: Record<string, number> = {
   original_flan: 0.93,
 };
 
+/** A floor against junk (`B`, `[post2]`, `1 2 3`): two words and three letters; every other filter off. */
+export function defaultGenerationFilters(): GenerationFilters {
+  return { enabled: true, minWords: 2, maxWords: 0, minLetters: 3, blocklist: [], textOnly: false, printableOnly: false };
+}
+
 export function defaultConfig(): Config {
   return {
     dataDir: './lamini-data',
@@ -163,7 +175,7 @@ export function defaultConfig(): Config {
       instructionsPerPromptLong: 10,
       maxInstructionChars: 10_000,
       mix: { ...PAPER_MIX },
-      filters: { minWords: 0, maxWords: 0, blocklist: [], textOnly: false, printableOnly: false },
+      filters: defaultGenerationFilters(),
     },
     sink: { maxRows: 50_000, maxAgeMs: 60_000 },
     run: { stallTimeoutMs: 300_000, progressIntervalMs: 2_000, channelCapacity: 256, maxTasksInFlight: 0 },
@@ -214,8 +226,10 @@ const SHAPES: Record<string, Shape> = {
   'generation.instructionsPerPromptLong': 'int',
   'generation.maxInstructionChars': 'int',
   'generation.mix': 'numberMap',
+  'generation.filters.enabled': 'boolean',
   'generation.filters.minWords': 'int',
   'generation.filters.maxWords': 'int',
+  'generation.filters.minLetters': 'int',
   'generation.filters.blocklist': 'strings',
   'generation.filters.textOnly': 'boolean',
   'generation.filters.printableOnly': 'boolean',

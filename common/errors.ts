@@ -37,6 +37,8 @@ export const ErrorCodes = {
   TEACHER_UNAVAILABLE: 'TEACHER_UNAVAILABLE',
   TEACHER_ABORTED: 'TEACHER_ABORTED',
   MODEL_FETCH_FAILED: 'MODEL_FETCH_FAILED',
+  /** The server refused the structured-output mode a request asked for (`response_format` json_schema or json_object). */
+  TEACHER_FORMAT_UNSUPPORTED: 'TEACHER_FORMAT_UNSUPPORTED',
   // corpus
   MANIFEST_UNKNOWN_VERSION: 'MANIFEST_UNKNOWN_VERSION',
   MANIFEST_CORRUPT: 'MANIFEST_CORRUPT',

@@ -208,6 +208,9 @@ class CorpusWriter implements Corpus {
         written.push(path);
         const shard = await writeShard(this.#conn, spec, rows[table], path);
         const entry = (next.tables[table] ??= emptyTable(table));
+        // A column added since the entry was made (appended; old shards read it as NULL): describe the writer's.
+        const current = emptyTable(table);
+        if (entry.schema_fingerprint !== current.schema_fingerprint) Object.assign(entry, { schema_fingerprint: current.schema_fingerprint, columns: current.columns });
         entry.shards.push({ seq, file, ...shard, created_at: now });
       }
     } catch (error) {

@@ -72,6 +72,7 @@ export function teacherRequestRow(e: LedgerEntry): Row {
     latency_ms: e.latency_ms,
     error: e.error,
     created_at: e.created_at,
+    server_model: e.server_model,
   };
 }
 

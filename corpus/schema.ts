@@ -75,7 +75,13 @@ const DROPPED: readonly Column[] = [
 
 /**
  * The teacher ledger (`teacher/ledger.ts`): one row per teacher call, committed with the corpus commits.
- * `status` is `ok`, `cached` or the TEACHER_* code of a failed call; spend is `sum(cost_usd)`.
+ * `status` is `ok`, `cached` or the TEACHER_* code of a failed call; spend is `sum(cost_usd)`. `model` is the
+ * configured name; `server_model` what the server called it (llama-server: the GGUF path).
+ *
+ * Columns evolve by appending: a new column goes last, shards written before it stay as they are, and the
+ * query views read every shard by column name, so an old shard shows NULL in the new column. A commit that
+ * writes a table brings its manifest entry's `columns` and fingerprint up to the writer's (`server_model` came
+ * after the first teacher_requests shards).
  */
 const TEACHER_REQUESTS: readonly Column[] = [
   col('id', 'VARCHAR'),
@@ -92,6 +98,7 @@ const TEACHER_REQUESTS: readonly Column[] = [
   col('latency_ms', 'BIGINT'),
   col('error', 'VARCHAR'),
   col('created_at', 'TIMESTAMP'),
+  col('server_model', 'VARCHAR'),
 ];
 
 /** Provisional, as above: evaluation results belong to `trainers/`. */

@@ -143,7 +143,9 @@ async function countBy(conn: DuckDBConnection, table: string, column: string): P
 export function formatStats(stats: CorpusStats): string {
   const lines: string[] = [];
   const seed = stats.run_seed === null ? 'none' : String(stats.run_seed);
-  lines.push(`corpus at manifest sequence ${stats.manifest_sequence} (updated ${stats.updated_at}), run seed ${seed}`);
+  // Before the first commit the manifest's updated_at is the epoch (1970-01-01): say so instead of printing it.
+  const updated = stats.manifest_sequence === 0 ? 'nothing committed yet' : `updated ${stats.updated_at}`;
+  lines.push(`corpus at manifest sequence ${stats.manifest_sequence} (${updated}), run seed ${seed}`);
   lines.push(`tasks: all <= ${stats.task_watermark} done, ${stats.done_tasks_above} more done above`);
   lines.push(`examples: ${stats.examples.total}`);
   lines.push(...section('by instruction_source', stats.examples.by_instruction_source, stats.examples.total));

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { corpusDir, readManifest, type Manifest } from './manifest.ts';
-import { QUERY_TABLES, TABLES, ident, literal, type TableName } from './schema.ts';
+import { QUERY_TABLES, TABLES, ident, literal, schemaFingerprint, type TableName } from './schema.ts';
 
 export interface ReadOnlyCorpus {
   conn: DuckDBConnection;
@@ -45,7 +45,10 @@ export async function openReadOnly(dataDir: string): Promise<ReadOnlyCorpus> {
     await conn.run('SET enable_external_access = false');
     await conn.run('SET autoinstall_known_extensions = false');
     await conn.run('SET autoload_known_extensions = false');
-    for (const table of QUERY_TABLES) await conn.run(viewSql(table, files.get(table) ?? []));
+    for (const table of QUERY_TABLES) {
+      const current = manifest.tables[table]?.schema_fingerprint === schemaFingerprint(TABLES[table].columns);
+      await conn.run(viewSql(table, files.get(table) ?? [], current));
+    }
     await conn.run('SET lock_configuration = true');
     return { conn, manifest, close };
   } catch (error) {
@@ -54,11 +57,16 @@ export async function openReadOnly(dataDir: string): Promise<ReadOnlyCorpus> {
   }
 }
 
-function viewSql(table: TableName, files: readonly string[]): string {
+/**
+ * Shards are read by column name, so a column appended since an older shard was written reads as NULL there.
+ * When the manifest's columns are not the current ones (every shard predates a new column), an empty relation
+ * with the current columns is unioned in by name, so the new column exists (NULL) all the same.
+ */
+function viewSql(table: TableName, files: readonly string[], current: boolean): string {
   const name = ident(table);
-  if (files.length > 0) {
-    return `CREATE VIEW ${name} AS SELECT * FROM read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
-  }
   const columns = TABLES[table].columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`).join(', ');
-  return `CREATE VIEW ${name} AS SELECT ${columns} WHERE false`;
+  const empty = `SELECT ${columns} WHERE false`;
+  if (files.length === 0) return `CREATE VIEW ${name} AS ${empty}`;
+  const shards = `SELECT * FROM read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
+  return `CREATE VIEW ${name} AS ${shards}${current ? '' : ` UNION ALL BY NAME ${empty}`}`;
 }

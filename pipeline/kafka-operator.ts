@@ -134,7 +134,8 @@ async function runPlanner(o: KafkaOperatorOptions, transport: Transport, topicNa
   const planner = plannerFor(o.config, runSeed, o.seeds ?? [], o.topics ?? []);
   const tasksTopic = topicName(Topics.tasks);
   let k = Math.max(first.progress.task_watermark + 1, (await highestPlannedTask(transport, tasksTopic)) + 1);
-  log(`planner: run seed ${runSeed}, first task ${k}`);
+  // The operator command prefixes every line with the operator's name already ("planner: run seed 1, …").
+  log(`run seed ${runSeed}, first task ${k}`);
   const maxInFlight = Math.max(2, o.kafka.partitions * o.config.teacher.concurrency);
   const planned = new Set<number>();
   const producer = transport.producer();

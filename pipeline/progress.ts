@@ -44,3 +44,57 @@ function queuesPart(queues: Record<string, number> | undefined): string {
   if (queues === undefined) return '';
   return ` · queued ${Object.entries(queues).map(([op, n]) => `${op} ${n}`).join(' ')}`;
 }
+
+/**
+ * Whether generation is producing: a run whose commits hold examples (re-answered seeds) but no generated
+ * instruction for a whole stall window looks busy while every generation call fails. `check` returns a loud
+ * line once per such window; `atEnd`, one when the whole run planned generation and committed none of it.
+ */
+export class GenerationWatch {
+  readonly #windowMs: number;
+  #since: number;
+  #seedsSince = 0;
+  #generatedTotal = 0;
+  #seedsTotal = 0;
+  #planned = false;
+
+  constructor(windowMs: number, now: number) {
+    this.#windowMs = windowMs;
+    this.#since = now;
+  }
+
+  /** A task was planned; only example- and topic-guided ones ask for generated instructions. */
+  planned(mode: string): void {
+    if (mode !== 'seed') this.#planned = true;
+  }
+
+  committed(examples: ReadonlyArray<{ generation_mode: string }>, now: number): void {
+    for (const e of examples) {
+      if (e.generation_mode === 'seed') {
+        this.#seedsSince++;
+        this.#seedsTotal++;
+      } else {
+        this.#generatedTotal++;
+        this.#seedsSince = 0;
+        this.#since = now;
+      }
+    }
+  }
+
+  check(now: number): string | undefined {
+    if (!this.#planned || this.#seedsSince === 0 || now - this.#since < this.#windowMs) return undefined;
+    const line = warning(this.#seedsSince, `in the last ${Math.round((now - this.#since) / 1000)} s`);
+    this.#since = now;
+    this.#seedsSince = 0;
+    return line;
+  }
+
+  atEnd(): string | undefined {
+    return this.#planned && this.#generatedTotal === 0 && this.#seedsTotal > 0 ? warning(this.#seedsTotal, 'by this run') : undefined;
+  }
+}
+
+function warning(seeds: number, when: string): string {
+  return `WARNING: ${seeds} examples committed ${when}, and not one generated instruction among them: every generation ` +
+    'call is failing (`lamini dlq list` shows why; `lamini dlq replay` redoes them after a fix)';
+}

@@ -21,7 +21,7 @@ import { PipelineStats } from '../streams/stats.ts';
 import { allTopics, Topics } from '../streams/topics.ts';
 import type { TopicPosition, Transport } from '../streams/transport.ts';
 import type { Teacher } from '../teacher/types.ts';
-import type { RunProgress } from './progress.ts';
+import { GenerationWatch, type RunProgress } from './progress.ts';
 import { costLimitReached, type CostLimit } from './cost-limit.ts';
 import type { CheckpointedDedup } from './dedup-checkpoint.ts';
 import { askedBy, defaultPlanWindow, PlanWindow } from './plan-window.ts';
@@ -228,6 +228,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   };
   const planned = new Set<number>();
   let lastGrowth = now();
+  const generation = new GenerationWatch(config.run.stallTimeoutMs, now());
   let draining = false;
   let seenExamples = 0;
   /** Tasks planned by this run and not finished, with the instructions each asked for. */
@@ -257,6 +258,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
       progress.completionTokens += e.completion_tokens;
     }
     for (const k of batch.doneTasks) planned.delete(k);
+    generation.committed(batch.examples, now());
   };
 
   const stages = startStages({
@@ -300,6 +302,8 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
       lastGrowth = now();
     }
     options.onProgress?.(progress);
+    const warning = generation.check(now());
+    if (warning !== undefined) log(warning);
   };
 
   // Plan while the target is not reached; the sink's commits drive `committed` and `planned`.
@@ -325,6 +329,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     }
     while (done.has(k)) k++;
     const task = planner.task(k);
+    generation.planned(task.mode);
     await producer.send(topicName(Topics.tasks), [{ key: String(k), value: codec.encode('GenerationTask', task) }]);
     planned.add(k);
     inFlight.set(k, askedBy(task));
@@ -344,6 +349,8 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   operatorsStop.abort();
   await stages.settled;
   if (stages.failure() !== undefined) throw stages.failure();
+  const none = generation.atEnd();
+  if (none !== undefined) log(none);
   progress.now = now();
   progress.pending = 0;
   if (options.costLimit !== undefined) progress.costUsd = options.costLimit.spentUsd();

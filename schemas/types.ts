@@ -139,6 +139,11 @@ export interface TeacherRequest {
   created_at: number;
   /** The failure, one line; empty on success. */
   error: string;
+  /**
+   * The model the server named in its reply (llama-server: the loaded file's path), beside the configured name in
+   * model; empty when it named none or the call failed. Added in v2 (history/teacher_request.v1.avsc).
+   */
+  server_model: string;
 }
 
 /** Each record type by name, as `SchemaRegistry.encode` and `decode` take it. */

@@ -24,7 +24,7 @@ import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { sleepMs } from '../common/retry.ts';
 import { requestHash } from './cache.ts';
 import { toBody } from './openai-teacher.ts';
-import { costUsd, type PriceTable } from './pricing.ts';
+import { costUsd, priceFor, type PriceTable } from './pricing.ts';
 import type { ChatReply, ChatRequest, Teacher } from './types.ts';
 
 export interface BatchTeacherConfig {
@@ -201,10 +201,13 @@ export class BatchTeacher implements Teacher {
     const text = completion.choices?.[0]?.message?.content ?? '';
     const promptTokens = completion.usage?.prompt_tokens ?? 0;
     const completionTokens = completion.usage?.completion_tokens ?? 0;
-    const model = completion.model ?? this.model;
+    // Keyed on the configured name; the server's name for the model is kept beside it (and priced when listed).
+    const serverModel = typeof completion.model === 'string' && completion.model !== '' ? completion.model : undefined;
+    const priceModel = serverModel !== undefined && priceFor(this.#config.prices, serverModel) !== undefined ? serverModel : this.model;
     const reply: ChatReply = {
-      text, model, promptTokens, completionTokens, finishReason: completion.choices?.[0]?.finish_reason ?? 'stop',
-      costUsd: costUsd(this.#config.prices, model, promptTokens, completionTokens) * (this.#config.priceFactor ?? 0.5),
+      text, model: this.model, ...(serverModel === undefined ? {} : { serverModel }), promptTokens, completionTokens,
+      finishReason: completion.choices?.[0]?.finish_reason ?? 'stop',
+      costUsd: costUsd(this.#config.prices, priceModel, promptTokens, completionTokens) * (this.#config.priceFactor ?? 0.5),
     };
     const list = this.#waiting.get(hash) ?? [];
     this.#waiting.delete(hash);

@@ -25,6 +25,8 @@ export function requestHash(baseURL: string, model: string, request: ChatRequest
     stop: request.stop ?? null,
     jsonSchema: request.jsonSchema ?? null,
     taskNumber: request.taskNumber,
+    // Only when set, so the keys of entries made before the field existed stay the same.
+    ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
   };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
@@ -37,7 +39,7 @@ interface Entry {
   version: number;
   hash: string;
   created_at: string;
-  reply: Pick<ChatReply, 'text' | 'model' | 'promptTokens' | 'completionTokens' | 'costUsd' | 'finishReason'>;
+  reply: Pick<ChatReply, 'text' | 'model' | 'serverModel' | 'promptTokens' | 'completionTokens' | 'costUsd' | 'finishReason'>;
 }
 
 export interface CacheCounters {
@@ -70,7 +72,12 @@ export class CachedTeacher implements Teacher {
     if (hit !== undefined) {
       this.counters.hits++;
       this.counters.savedUsd += hit.reply.costUsd;
-      return { ...hit.reply, costUsd: 0, savedUsd: hit.reply.costUsd, cached: true };
+      // Entries written before `serverModel` existed hold the server's name in `model`.
+      const serverModel = hit.reply.serverModel ?? (hit.reply.model !== this.model ? hit.reply.model : undefined);
+      return {
+        ...hit.reply, model: this.model, ...(serverModel === undefined ? {} : { serverModel }),
+        costUsd: 0, savedUsd: hit.reply.costUsd, cached: true,
+      };
     }
     this.counters.misses++;
     const reply = await this.#inner.chat(request, signal);
@@ -79,7 +86,8 @@ export class CachedTeacher implements Teacher {
       hash,
       created_at: new Date().toISOString(),
       reply: {
-        text: reply.text, model: reply.model, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens,
+        text: reply.text, model: reply.model, ...(reply.serverModel === undefined ? {} : { serverModel: reply.serverModel }),
+        promptTokens: reply.promptTokens, completionTokens: reply.completionTokens,
         costUsd: reply.costUsd, finishReason: reply.finishReason,
       },
     };

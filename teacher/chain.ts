@@ -8,6 +8,7 @@
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../common/retry.ts';
 import { BudgetedTeacher, type BudgetConfig, type BudgetHooks } from './budget.ts';
 import { CachedTeacher, type CacheCounters } from './cache.ts';
+import { FormatSupport } from './formats.ts';
 import { LedgerTeacher, TeacherLedger } from './ledger.ts';
 import { RetryingTeacher } from './retrying.ts';
 import type { ChatReply, ChatRequest, Teacher } from './types.ts';
@@ -22,6 +23,8 @@ export interface ChainOptions {
   /** Where entries go; a new ledger when absent. */
   ledger?: TeacherLedger;
   hooks?: BudgetHooks & Omit<RetryHooks, 'signal' | 'onRetry'>;
+  /** Told, once, of each structured-output mode the server refuses (teacher/formats.ts). */
+  log?: (line: string) => void;
 }
 
 export class TeacherChain implements Teacher {
@@ -31,12 +34,14 @@ export class TeacherChain implements Teacher {
   readonly budget: BudgetedTeacher;
   readonly retrying: RetryingTeacher;
   readonly cache: CachedTeacher | undefined;
+  readonly formats: FormatSupport;
   readonly #outer: Teacher;
 
   constructor(inner: Teacher, options: ChainOptions) {
     this.model = inner.model;
     this.structuredOutput = inner.structuredOutput;
     this.ledger = options.ledger ?? new TeacherLedger();
+    this.formats = new FormatSupport({ model: inner.model, ...(options.log === undefined ? {} : { log: options.log }) });
     const hooks = options.hooks ?? {};
     this.budget = new BudgetedTeacher(inner, options.budget, hooks);
     this.retrying = new RetryingTeacher(this.budget, { ...DEFAULT_RETRY_POLICY, ...options.retry }, hooks);

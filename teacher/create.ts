@@ -53,6 +53,8 @@ export interface CreateTeacherConfig {
   /** Whether the server honours `response_format: json_schema` (default true; the local teacher always does). */
   structuredOutput?: boolean;
   local?: LocalTeacherConfig;
+  /** Told of what the chain learns about the server (a structured-output mode it refuses: one line each). */
+  log?: (line: string) => void;
 }
 
 /** The client wrapped in the chain (ledger, cache, retries, budgets). */
@@ -69,6 +71,7 @@ export async function createTeacher(config: CreateTeacherConfig): Promise<Teache
     },
     ...(config.cacheDataDir === undefined ? {} : { cacheDir: teacherCacheDir(config.cacheDataDir) }),
     ...(config.ledger === undefined ? {} : { ledger: config.ledger }),
+    ...(config.log === undefined ? {} : { log: config.log }),
   });
 }
 

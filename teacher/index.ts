@@ -1,8 +1,10 @@
 /** The teacher: one OpenAI-compatible client, the local teacher behind the same wire, and their types. */
-export type { ChatMessage, ChatReply, ChatRequest, JsonSchemaFormat, RateLimitInfo, Teacher } from './types.ts';
+export type { ChatMessage, ChatReply, ChatRequest, JsonSchemaFormat, RateLimitInfo, StructuredFormat, Teacher } from './types.ts';
+export { FORMAT_ORDER, FormatSupport } from './formats.ts';
+export type { GenerationFormat } from './formats.ts';
 export { createBaseTeacher, createRoleTeachers, createTeacher, LocalTeacher, sameTeacher, teacherConfigFromAppConfig } from './create.ts';
 export type { CreateTeacherConfig, LocalTeacherConfig, RoleTeachers } from './create.ts';
-export { OpenAITeacher, toBody } from './openai-teacher.ts';
+export { OpenAITeacher, refusesFormat, toBody } from './openai-teacher.ts';
 export type { OpenAITeacherConfig } from './openai-teacher.ts';
 export { costUsd, priceFor, priceTableFromConfig } from './pricing.ts';
 export type { ModelPrice, PriceTable } from './pricing.ts';

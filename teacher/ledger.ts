@@ -1,6 +1,6 @@
 /**
  * The teacher ledger: one entry per call a caller made (time, model, tokens, cost, status, retries, cached or
- * not, task number), recorded by `LedgerTeacher` at the outside of the chain. Entries wait in memory until the
+ * not, task number), keyed on the configured model name with the server's name for it beside it, recorded by `LedgerTeacher` at the outside of the chain. Entries wait in memory until the
  * run commits them with the next corpus commit (`teacher_requests` shards); spend is summed from them.
  */
 import { randomUUID } from 'node:crypto';
@@ -123,7 +123,7 @@ export class LedgerTeacher implements Teacher {
       const reply = await this.#inner.chat(request, signal);
       const cached = reply.cached === true;
       this.ledger.record({
-        ...base, model: reply.model, status: cached ? 'cached' : 'ok',
+        ...base, model: this.model, server_model: reply.serverModel ?? '', status: cached ? 'cached' : 'ok',
         prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens,
         cost_usd: reply.costUsd, saved_usd: reply.savedUsd ?? 0, retries: reply.retries ?? 0, cached,
         latency_ms: this.#now() - started, error: '',
@@ -133,7 +133,7 @@ export class LedgerTeacher implements Teacher {
       const status = isLaminiError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
       this.ledger.record({
-        ...base, model: this.model, status, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, saved_usd: 0,
+        ...base, model: this.model, server_model: '', status, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, saved_usd: 0,
         retries: retriesOf(error), cached: false, latency_ms: this.#now() - started, error: message,
       });
       throw error;

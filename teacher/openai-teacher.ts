@@ -74,7 +74,7 @@ export class OpenAITeacher implements Teacher {
       headers = response.headers;
     } catch (error) {
       if (deadline.aborted && signal?.aborted !== true) throw this.#timeoutError();
-      throw this.#mapError(error, signal);
+      throw this.#mapError(error, request, signal);
     }
     const reply = this.#toReply(completion);
     const rateLimit = rateLimitFromHeaders(headers);
@@ -98,13 +98,16 @@ export class OpenAITeacher implements Teacher {
         details: { model: this.model, finishReason: choice.finish_reason },
       });
     }
-    const model = typeof completion.model === 'string' && completion.model !== '' ? completion.model : this.model;
+    // Provenance and spend are keyed on the configured name; the server's own name for the model (a dated
+    // variant, or llama-server's GGUF path) is kept beside it, and priced when the table lists it.
+    const serverModel = typeof completion.model === 'string' && completion.model !== '' ? completion.model : undefined;
     const promptTokens = completion.usage?.prompt_tokens ?? 0;
     const completionTokens = completion.usage?.completion_tokens ?? 0;
-    const priceModel = priceFor(this.#prices, model) !== undefined ? model : this.model;
+    const priceModel = serverModel !== undefined && priceFor(this.#prices, serverModel) !== undefined ? serverModel : this.model;
     return {
       text,
-      model,
+      model: this.model,
+      ...(serverModel === undefined ? {} : { serverModel }),
       promptTokens,
       completionTokens,
       costUsd: costUsd(this.#prices, priceModel, promptTokens, completionTokens),
@@ -119,7 +122,7 @@ export class OpenAITeacher implements Teacher {
     });
   }
 
-  #mapError(error: unknown, signal: AbortSignal | undefined): LaminiError {
+  #mapError(error: unknown, request: ChatRequest, signal: AbortSignal | undefined): LaminiError {
     const where = `teacher ${this.model} at ${redact(this.baseURL, this.#apiKey)}`;
     const safe = (text: string): string => redact(text, this.#apiKey);
     if (error instanceof APIUserAbortError || (signal?.aborted === true && !(error instanceof APIError))) {
@@ -149,6 +152,14 @@ export class OpenAITeacher implements Teacher {
           details,
         });
       }
+      const format = request.jsonSchema === undefined ? undefined : (request.responseFormat ?? 'json_schema');
+      if (format !== undefined && refusesFormat(status, serverMessage, error.param)) {
+        // Asking again cannot help: the caller falls back to another mode (teacher/formats.ts).
+        return new LaminiError(ErrorCodes.TEACHER_FORMAT_UNSUPPORTED, `${where}: HTTP ${status}: response_format ${format} refused${serverMessage === '' ? '' : `: ${serverMessage}`}`, {
+          retriable: false,
+          details: { ...details, format, serverMessage: serverMessage.slice(0, 500) },
+        });
+      }
       const retriable = status === 408 || status === 409 || status >= 500;
       return new LaminiError(ErrorCodes.TEACHER_HTTP, `${where}: HTTP ${status}${serverMessage === '' ? '' : `: ${serverMessage}`}`, {
         retriable,
@@ -176,12 +187,23 @@ export function toBody(model: string, request: ChatRequest): ChatCompletionCreat
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
   if (request.jsonSchema !== undefined) {
-    body.response_format = {
-      type: 'json_schema',
-      json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
-    };
+    body.response_format = request.responseFormat === 'json_object'
+      ? { type: 'json_object' }
+      : { type: 'json_schema', json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } };
   }
   return body;
+}
+
+/**
+ * Whether an HTTP error answering a request with `response_format` is the server refusing that mode. No server
+ * sends a code for it, so this reads the status and the server's own words: a request error or an internal
+ * error (llama-cpp-python answers an unknown `response_format.type` with a 500 whose message quotes pydantic:
+ * `'loc': ('body', 'response_format', 'type'), 'msg': "Input should be 'text' or 'json_object'"`) that names
+ * `response_format` (as OpenAI's `param` or in the message). Gateway errors and overload (502-504, 429) never are.
+ */
+export function refusesFormat(status: number, serverMessage: string, param: string | null | undefined): boolean {
+  if (![400, 415, 422, 500, 501].includes(status)) return false;
+  return param === 'response_format' || /response_format|json_schema|json_object/i.test(serverMessage);
 }
 
 function serverErrorMessage(body: unknown): string | undefined {

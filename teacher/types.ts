@@ -1,4 +1,5 @@
 /** The teacher contract every operator codes against: one chat call, typed errors, usage counted. */
+import type { FormatSupport } from './formats.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -19,6 +20,11 @@ export interface ChatRequest {
   stop?: string[];
   /** Ask for structured output (`response_format: json_schema`) from a teacher that supports it. */
   jsonSchema?: JsonSchemaFormat;
+  /**
+   * How `jsonSchema` goes on the wire: `json_schema` (the default) or `json_object` (any JSON object, the
+   * schema left to the prompt), for servers that know only the older mode (llama-cpp-python).
+   */
+  responseFormat?: StructuredFormat;
   /** The generation task this call serves: part of the response-cache key, so resamples stay distinct. */
   taskNumber: number;
 }
@@ -33,9 +39,18 @@ export interface RateLimitInfo {
   resetTokensMs?: number;
 }
 
+/** The `response_format` types a request can carry. */
+export type StructuredFormat = 'json_schema' | 'json_object';
+
 export interface ChatReply {
   text: string;
+  /** The configured model name: what provenance, the ledger and spend are keyed on. */
   model: string;
+  /**
+   * The `model` the server put in its reply, when it sent one: often the configured name or a dated
+   * variant of it, and for llama.cpp's `llama-server` the path of the file it loaded.
+   */
+  serverModel?: string;
   promptTokens: number;
   completionTokens: number;
   /** What this call cost now: 0 when it was answered from the response cache. */
@@ -56,6 +71,8 @@ export interface Teacher {
   readonly model: string;
   /** Whether `jsonSchema` requests are honoured (grammar-constrained or native structured output). */
   readonly structuredOutput: boolean;
+  /** What this teacher has shown about structured-output modes, shared by every caller (the chain has one). */
+  readonly formats?: FormatSupport;
   /** Throws LaminiError with a TEACHER_* code; never a message containing the API key. */
   chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ import { OPERATOR_NAMES } from '../../pipeline/kafka-operator.ts';
 import { kafkaCodec } from '../../pipeline/kafka-codec.ts';
 import { brokerTimeouts, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
-import { BROKER_TIMEOUT_OPTION, brokerTimeoutMs, parse, stringOption, type Parsed } from '../args.ts';
+import { BROKER_TIMEOUT_OPTION, brokerTimeoutMs, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
@@ -28,7 +28,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     reason: { type: 'string', multiple: true }, operator: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, transport: { type: 'string' }, brokers: { type: 'string' },
-    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...BROKER_TIMEOUT_OPTION, ...TEACHER_FLAGS,
+    'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...TOPIC_PREFIX_OPTION, ...BROKER_TIMEOUT_OPTION, ...TEACHER_FLAGS,
   }, 'dlq');
   if (values.help === true) {
     process.stdout.write(`${HELP.dlq}\n`);
@@ -51,6 +51,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const config = configFrom(values, {
     ...teacherFlagConfig(values), transport: stringOption(values, 'transport'), brokers: stringOption(values, 'brokers'),
     'kafka.wireFormat': stringOption(values, 'wire-format'), 'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
+    ...topicPrefixFlag(values),
   });
   const list = sub === 'list';
   const dryRun = list || values['dry-run'] === true;

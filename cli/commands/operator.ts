@@ -7,7 +7,7 @@ import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
 import { kafkaSettings } from '../../pipeline/kafka-run.ts';
 import { loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption, usdOption } from '../args.ts';
+import { intOption, parse, roleTeacherFlags, ROLE_TEACHER_OPTIONS, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { loadRunSeeds, trapInterrupt } from './run-setup.ts';
@@ -15,7 +15,7 @@ import { openTeacher, type RunTeacher } from './teacher-setup.ts';
 
 export async function operatorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, partitions: { type: 'string' }, target: { type: 'string' },
+    brokers: { type: 'string' }, 'wire-format': { type: 'string' }, 'schema-registry': { type: 'string' }, ...TOPIC_PREFIX_OPTION, partitions: { type: 'string' }, target: { type: 'string' },
     'max-cost': { type: 'string' }, 'teacher-url': { type: 'string' },
     model: { type: 'string' }, ...ROLE_TEACHER_OPTIONS, concurrency: { type: 'string' }, 'run-seed': { type: 'string' }, 'no-default-seeds': { type: 'boolean' },
   }, 'operator');
@@ -33,6 +33,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     brokers: stringOption(values, 'brokers'),
     'kafka.wireFormat': stringOption(values, 'wire-format'),
     'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
+    ...topicPrefixFlag(values),
     'kafka.partitions': intOption(values, 'partitions', 1),
     'teacher.baseUrl': stringOption(values, 'teacher-url'),
     'teacher.model': stringOption(values, 'model'),
@@ -55,7 +56,9 @@ export async function operatorCommand(argv: string[]): Promise<number> {
     if (op === 'sink') corpus = await openCorpus(config.dataDir);
     const target = intOption(values, 'target', 1);
     const maxCostUsd = usdOption(values, 'max-cost');
-    log(`joining group ${kafka.prefix ?? ''}${op} on ${kafka.brokers.join(',')} · ${wireFormatLine(config.kafka)}`);
+    // The planner reads no topic and joins no group: it only writes <prefix>tasks.
+    const role = op === 'planner' ? `planning into ${kafka.prefix ?? ''}tasks` : `joining group ${kafka.prefix ?? ''}${op}`;
+    log(`${role} on ${kafka.brokers.join(',')} · ${wireFormatLine(config.kafka)}`);
     const stats = await runKafkaOperator({
       name: op, config: teacher?.config ?? config, kafka, codec, signal: stop.signal, onLog: log,
       ...(teacher === undefined ? {} : { teacher: teacher.teacher, responseTeacher: teacher.responseTeacher, ledger: teacher.ledger }),

@@ -9,7 +9,7 @@ import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
 import { loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, stringOption, usdOption } from '../args.ts';
+import { intOption, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { createDisplay } from '../display.ts';
 import { HELP } from '../help.ts';
@@ -24,7 +24,7 @@ function teacherNames(t: RunTeacher): string {
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...TEACHER_FLAGS, target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, 'wire-format': { type: 'string' },
-    'schema-registry': { type: 'string' }, instances: { type: 'string' }, 'run-seed': { type: 'string' }, 'max-cost': { type: 'string' }, quiet: { type: 'boolean' },
+    'schema-registry': { type: 'string' }, ...TOPIC_PREFIX_OPTION, instances: { type: 'string' }, 'run-seed': { type: 'string' }, 'max-cost': { type: 'string' }, quiet: { type: 'boolean' },
   }, 'run');
   if (values.help === true) {
     process.stdout.write(`${HELP.run}\n`);
@@ -39,6 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     brokers: stringOption(values, 'brokers'),
     'kafka.wireFormat': stringOption(values, 'wire-format'),
     'kafka.schemaRegistryUrl': stringOption(values, 'schema-registry'),
+    ...topicPrefixFlag(values),
     runSeed: intOption(values, 'run-seed', 0),
   });
   const kafka = config.transport === 'kafka' ? kafkaSettings(config) : undefined;

@@ -50,6 +50,7 @@ export async function openTeacher(config: Config, log: (line: string) => void, o
       flushAfterMs: config.teacher.batchFlushMs, pollMs: config.teacher.batchPollMs,
     },
     local: { log },
+    log,
   });
   const teachers = await createRoleTeachers(options(roles.instruction), options(roles.response), { ledger });
   const two = teachers.instruction !== teachers.response;

@@ -1,21 +1,21 @@
-/** `lamini topics create --brokers ... [--partitions N]`: the pipeline's topics, with partitions and retention from config. */
+/** `lamini topics create --brokers ... [--partitions N] [--topic-prefix P]`: the pipeline's topics, with partitions and retention from config. */
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { allTopics, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
-import { intOption, parse, stringOption } from '../args.ts';
+import { intOption, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 
 export async function topicsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { brokers: { type: 'string' }, partitions: { type: 'string' } }, 'topics');
+  const { values, positionals } = parse(argv, { brokers: { type: 'string' }, partitions: { type: 'string' }, ...TOPIC_PREFIX_OPTION }, 'topics');
   if (values.help === true) {
     process.stdout.write(`${HELP.topics}\n`);
     return 0;
   }
   if (positionals[0] !== 'create' || positionals.length > 1) {
-    throw new LaminiError(ErrorCodes.USAGE, 'usage: lamini topics create --brokers HOST:PORT [--partitions N] (see "lamini topics --help")');
+    throw new LaminiError(ErrorCodes.USAGE, 'usage: lamini topics create --brokers HOST:PORT [--partitions N] [--topic-prefix PREFIX] (see "lamini topics --help")');
   }
   const config = configFrom(values, {
-    transport: 'kafka', brokers: stringOption(values, 'brokers'), 'kafka.partitions': intOption(values, 'partitions', 1),
+    transport: 'kafka', brokers: stringOption(values, 'brokers'), 'kafka.partitions': intOption(values, 'partitions', 1), ...topicPrefixFlag(values),
   });
   const kafka = kafkaSettings(config);
   const transport = kafkaTransport(kafka);

@@ -1,13 +1,16 @@
 /**
  * generate: a GenerationTask in, instructions out. Seed tasks pass their seed through (no teacher
- * call); example- and topic-guided tasks ask the teacher for new instructions. Every task ends in
+ * call); example- and topic-guided tasks ask the teacher for new instructions, in the best format the
+ * teacher has not refused (json_schema, json_object, `<example>` tags: teacher/formats.ts). A refusal is
+ * never retried: the same task is asked again at once in the next format. Every task ends in
  * `task_outputs` terminal records downstream, so the sink can tell when a task is done.
  */
-import { describeError } from '../../common/errors.ts';
+import { describeError, ErrorCodes, isLaminiError } from '../../common/errors.ts';
 import { teacherFailureReason } from '../teacher-failure.ts';
 import { Topics } from '../../streams/topics.ts';
 import type { Dropped, GenerationTask, Seed } from '../../schemas/types.ts';
-import type { Teacher } from '../../teacher/types.ts';
+import { FORMAT_ORDER, FormatSupport, type GenerationFormat } from '../../teacher/formats.ts';
+import type { ChatReply, Teacher } from '../../teacher/types.ts';
 import { instructionSource } from '../planner/mix.ts';
 import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../types.ts';
 import { contentId } from '../../common/hash.ts';
@@ -22,8 +25,13 @@ export interface GenerateOptions {
   maxInstructionChars: number;
   temperature: number;
   maxTokens: number;
-  /** `auto` asks for JSON when the teacher supports structured output. */
+  /**
+   * `auto` asks for JSON when the teacher supports structured output, falling back to `<example>` tags when it
+   * refuses both JSON modes; `json` never falls back to tags; `tags` never asks for JSON.
+   */
   structuredOutput: 'auto' | 'json' | 'tags';
+  /** Where a refused format is told, when the teacher keeps no FormatSupport of its own (the chain does). */
+  log?: (line: string) => void;
   /** Switchable filters on generated instructions (all off when absent). */
   filters?: GenerationFilters;
   now?: () => number;
@@ -34,8 +42,12 @@ export const GENERATE_ID = 'generate';
 export function createGenerateOperator(options: GenerateOptions): Operator<GenerationTask> {
   const now = options.now ?? Date.now;
   const filter = options.filters === undefined ? undefined : compileFilters(options.filters);
-  const useJson = options.structuredOutput === 'json' ||
-    (options.structuredOutput === 'auto' && options.teacher.structuredOutput);
+  const wanted: readonly GenerationFormat[] =
+    options.structuredOutput === 'tags' ? ['tags']
+      : options.structuredOutput === 'json' ? ['json_schema', 'json_object']
+        : options.teacher.structuredOutput ? FORMAT_ORDER : ['tags'];
+  const formats = options.teacher.formats ??
+    new FormatSupport({ model: options.teacher.model, ...(options.log === undefined ? {} : { log: options.log }) });
 
   const dead = (task: GenerationTask, reason: string, message: string, payload: string): DeadLetterDraft =>
     ({ reason, message, payload, taskNumber: task.task_number, taskOutputs: 1 });
@@ -56,35 +68,52 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
       return finish(task, [draft], [], new Set(), []);
     }
     const t = templates(task.prompt_version);
-    const messages = generationMessages(t, {
-      examples: found.map((s) => joinInput(s.instruction, s.input)),
-      topics: task.topics,
-      count: task.count,
-      json: useJson,
-    });
-    let reply;
-    try {
-      reply = await options.teacher.chat({
-        messages,
-        maxTokens: options.maxTokens,
-        temperature: options.temperature,
-        seed: task.task_number,
-        taskNumber: task.task_number,
-        ...(useJson ? { jsonSchema: INSTRUCTIONS_SCHEMA(task.count) } : {}),
-      }, signal);
-    } catch (error) {
-      const reason = teacherFailureReason(error);
-      return { emit: [], dead: [dead(task, reason, describeError(error), JSON.stringify(task))] };
+    let reply: ChatReply;
+    let json: boolean;
+    for (;;) {
+      const format = formats.pick(wanted);
+      if (format === undefined) {
+        const message = `teacher ${options.teacher.model} refused every structured-output mode teacher.structuredOutput "${options.structuredOutput}" allows`;
+        return { emit: [], dead: [dead(task, 'teacher_format_unsupported', message, JSON.stringify(task))] };
+      }
+      json = format !== 'tags';
+      const messages = generationMessages(t, {
+        examples: found.map((s) => joinInput(s.instruction, s.input)),
+        topics: task.topics,
+        count: task.count,
+        json,
+      });
+      try {
+        reply = await options.teacher.chat({
+          messages,
+          maxTokens: options.maxTokens,
+          temperature: options.temperature,
+          seed: task.task_number,
+          taskNumber: task.task_number,
+          ...(json ? { jsonSchema: INSTRUCTIONS_SCHEMA(task.count) } : {}),
+          ...(format === 'json_object' ? { responseFormat: 'json_object' as const } : {}),
+        }, signal);
+        break;
+      } catch (error) {
+        // Each refusal marks a format refused, so this loop asks at most once per format.
+        if (format !== 'tags' && isLaminiError(error, ErrorCodes.TEACHER_FORMAT_UNSUPPORTED)) {
+          formats.refuse(format, error, wanted);
+          continue;
+        }
+        const reason = teacherFailureReason(error);
+        return { emit: [], dead: [dead(task, reason, describeError(error), JSON.stringify(task))] };
+      }
     }
     const truncated = reply.finishReason === 'length';
-    const parsed = parseReply(reply.text, { json: useJson, truncated });
+    const parsed = parseReply(reply.text, { json, truncated });
     if (parsed.instructions.length === 0) {
       const reason = truncated ? 'teacher_truncated' : parsed.failure === 'bad_json' ? 'teacher_bad_json' : 'teacher_no_examples';
       return { emit: [], dead: [dead(task, reason, `the teacher's reply held no new instructions (${reply.text.length} chars)`, reply.text)] };
     }
     const n = parsed.instructions.length;
     const drafts = parsed.instructions.map((text): InstructionDraft => ({
-      ...base, text, input: '', teacherModel: reply.model,
+      // The configured name, as the respond operator records it; the server's own name is in teacher_requests.
+      ...base, text, input: '', teacherModel: options.teacher.model,
       promptTokens: share(reply.promptTokens, n), completionTokens: share(reply.completionTokens, n), costUsd: reply.costUsd / n,
     }));
     const examples = new Set(found.map((s) => instructionId(joinInput(s.instruction, s.input))));

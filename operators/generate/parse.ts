@@ -3,10 +3,15 @@
  *  1. JSON: `{"instructions": [...]}` or a bare array; an array cut off by the token limit keeps its complete
  *     strings (a string or object still open at the cut is dropped).
  *  2. `<example>…</example>` tags (the paper's format); an opened tag never closed is dropped as incomplete.
- *  3. A list: lines starting "1.", "1)", "- ", "* " or "•"; an indented line continues the item above.
- *     When the reply was cut by the token limit (`truncated`), its last item is dropped as incomplete.
- * Text around any of these ("Sure! Here are…", "Hope this helps") is ignored.
+ *  3. A list: lines starting "1.", "1)", "- ", "* ", "•" or a numbered label ("Instruction 4:"); an indented
+ *     line continues the item above. When the reply was cut by the token limit (`truncated`), its last item
+ *     is dropped as incomplete.
+ * Text around any of these ("Sure! Here are…", "Hope this helps") is ignored, and so is the numbering a
+ * teacher puts in front of an item in any of them (prefix.ts): "Instructions 4: Fix a bike" and "8. Fix a
+ * bike" are one instruction, and dedup must see them as one.
  */
+import { stripPrefix } from './prefix.ts';
+
 export interface ParsedReply {
   instructions: string[];
   /** Which shape was found. */
@@ -38,15 +43,20 @@ export function parseTagged(text: string): ParsedReply {
   return { instructions: found, format: 'tags', incomplete: opened - closedAll, partial: [tail] };
 }
 
-const ITEM = /^\s{0,3}(?:\d{1,3}[.):]|[-*\u2022])\s+(\S.*)$/u;
+/** The text of the list item a line starts (indented by at most 3 spaces), or undefined. */
+function listItem(line: string): string | undefined {
+  if (!/^ {0,3}\S/.test(line)) return undefined;
+  const { body, stripped } = stripPrefix(line.trim());
+  return stripped && body !== '' ? body : undefined;
+}
 
 export function parseList(text: string, options: ParseOptions = {}): ParsedReply {
   const items: string[] = [];
   let open = false;
   for (const line of text.split(/\r?\n/)) {
-    const m = ITEM.exec(line);
-    if (m !== null) {
-      items.push(m[1]!);
+    const item = listItem(line);
+    if (item !== undefined) {
+      items.push(item);
       open = true;
     } else if (open && /^\s+\S/.test(line)) {
       items[items.length - 1] += ` ${line.trim()}`;
@@ -140,7 +150,7 @@ function stringEnd(text: string, start: number): number {
   return -1;
 }
 
-/** One line, without list numbering or bullets a teacher may put in front. */
+/** One line, without the list numbering, bullets or "Instruction N:" labels a teacher may put in front. */
 function clean(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().replace(/^(?:\d{1,3}[.):]|[-*\u2022])\s+/u, '').trim();
+  return stripPrefix(s.replace(/\s+/g, ' ').trim()).body;
 }

@@ -1,22 +1,34 @@
 /**
  * The Confluent codec: our records in the Confluent wire format (confluent/wire.ts), with schema ids from a
- * schema registry. On open it registers the current schema of every record type under its topic's subject
- * (TopicNameStrategy: `<topic>-value`); the registry answers with the schema's global id, the same id for
- * the same schema under any subject, and registering again is a no-op. Encoding writes that id; decoding
- * looks the writer schema up by the id it finds (once per id, then cached) and resolves it to our reader
- * schema, so messages from older or newer writers read as today's record.
+ * schema registry. Opening it is all-or-nothing for what it registers, in three steps:
+ *   1. check: the current schema of every record type against its topic's subject (TopicNameStrategy:
+ *      `<topic>-value`), `POST /compatibility/subjects/{s}/versions/latest`; if any subject refuses, open
+ *      fails with SCHEMA_REGISTRY_INCOMPATIBLE naming every refusing subject, and nothing is registered;
+ *   2. register: each schema under its subject (`POST /subjects/{s}/versions`); the registry answers with
+ *      the schema's global id, the same id for the same schema under any subject, and registering again is
+ *      a no-op;
+ *   3. protect: each subject's compatibility level set to `FULL_TRANSITIVE` (`PUT /config/{s}`, skipped
+ *      when `GET /config/{s}` says it is set already), so that no other producer can register a version
+ *      that any registered reader, ours included, cannot read (the registry's default, BACKWARD, lets a
+ *      producer drop a field without a default that lamini reads).
+ * Between the check and the registration another client may register a version of its own; the registry
+ * then refuses ours (409) and open fails with SCHEMA_REGISTRY_INCOMPATIBLE after registering the subjects
+ * before it, which a restart, once the conflict is resolved, registers again as no-ops.
+ * Encoding writes the registered id; decoding looks the writer schema up by the id it finds (once per id,
+ * then cached) and resolves it to our reader schema, so messages from older or newer writers read as
+ * today's record.
  *
  * A read-only codec (`ConfluentCodec.reader`, for `lamini dlq list` and `--dry-run`, which may hold read-only
  * registry credentials) registers nothing: it decodes by id alone, and what it encodes is checked against
  * the current schema and framed with schema id 0, which no registry hands out (ids start at 1) — bytes to
  * count, never to send.
  */
-import { ErrorCodes, LaminiError } from '../../common/errors.ts';
+import { ErrorCodes, isLaminiError, LaminiError } from '../../common/errors.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
 import type { SchemaEntry, SchemaRegistry } from '../codec.ts';
 import type { AvroSchema } from '../fingerprint.ts';
 import type { RecordTypeName, RecordTypes } from '../types.ts';
-import type { RegistryClient } from './registry-client.ts';
+import type { CompatibilityLevel, RegistryClient } from './registry-client.ts';
 import { confluentHeader, readConfluentFrame } from './wire.ts';
 
 export interface ConfluentSubject {
@@ -24,6 +36,9 @@ export interface ConfluentSubject {
   subject: string;
   type: RecordTypeName;
 }
+
+/** The level open sets on every subject it registers: any registered reader reads any registered writer. */
+export const LAMINI_COMPATIBILITY: CompatibilityLevel = 'FULL_TRANSITIVE';
 
 /** The schema id a read-only codec frames its (never sent) encodings with. */
 export const UNREGISTERED_ID = 0;
@@ -47,18 +62,35 @@ export class ConfluentCodec implements RecordCodec {
   }
 
   /**
-   * Registers the current schema of each subject's type and returns a codec that writes their ids.
-   * `schemas` holds our reader schemas; writer schemas fetched by id are added to it as writers.
+   * Checks every subject, then registers the current schema of each subject's type and sets the subjects'
+   * compatibility (see the top of this file); returns a codec that writes the registered ids. `schemas`
+   * holds our reader schemas; writer schemas fetched by id are added to it as writers.
    * Throws SCHEMA_REGISTRY_* (unreachable, refused credentials, an incompatible schema).
    */
   static async open(client: RegistryClient, schemas: SchemaRegistry, subjects: readonly ConfluentSubject[]): Promise<ConfluentCodec> {
     const codec = new ConfluentCodec(schemas, client);
-    for (const { subject, type } of subjects) {
-      const entry = schemas.current(type);
-      const id = await client.register(subject, JSON.stringify(entry.schema));
+    const planned = subjects.map(({ subject, type }) => ({ subject, type, entry: schemas.current(type) }));
+    const texts = new Map(planned.map((p) => [p.subject, JSON.stringify(p.entry.schema)]));
+    const refused: string[] = [];
+    const reasons: string[] = [];
+    for (const { subject, type } of planned) {
+      const check = await client.checkCompatibility(subject, texts.get(subject)!);
+      if (check.compatible) continue;
+      refused.push(`${subject} (${type})`);
+      if (check.messages.length > 0) reasons.push(`${subject}: ${check.messages.join('; ').slice(0, 200)}`);
+    }
+    if (refused.length > 0) {
+      // Every refusing subject first, the registry's reasons after: the line is cut at its end when long.
+      const why = reasons.length === 0 ? '' : `; the registry says: ${reasons.join('; ')}`;
+      throw client.error(ErrorCodes.SCHEMA_REGISTRY_INCOMPATIBLE,
+        `${refused.length} of ${planned.length} subjects refuse lamini's current schema, so none was registered: ${refused.join(', ')}${why}`);
+    }
+    for (const { subject, type, entry } of planned) {
+      const id = await client.register(subject, texts.get(subject)!);
       codec.#writers.set(id, entry);
       codec.#headers.set(type, confluentHeader(id));
     }
+    for (const { subject } of planned) await protect(client, subject);
     return codec;
   }
 
@@ -102,6 +134,19 @@ export class ConfluentCodec implements RecordCodec {
       this.#lookups.set(id, lookup);
     }
     return lookup;
+  }
+}
+
+/** Sets LAMINI_COMPATIBILITY on `subject` unless it is set already (credentials that may not change it then do). */
+async function protect(client: RegistryClient, subject: string): Promise<void> {
+  if ((await client.compatibility(subject)) === LAMINI_COMPATIBILITY) return;
+  try {
+    await client.setCompatibility(subject, LAMINI_COMPATIBILITY);
+  } catch (error) {
+    if (!isLaminiError(error, ErrorCodes.SCHEMA_REGISTRY_AUTH)) throw error;
+    throw client.error(ErrorCodes.SCHEMA_REGISTRY_AUTH,
+      `may not set ${subject}'s compatibility to ${LAMINI_COMPATIBILITY} (PUT /config/${subject} answered ${String(error.details['status'] ?? 'a refusal')}): ` +
+      `allow it, or set it once yourself with credentials that may`);
   }
 }
 

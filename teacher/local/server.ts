@@ -108,6 +108,10 @@ async function handleChat(
   const parsed = parseChatRequest(body);
   if (!parsed.ok) return sendJson(res, 400, errorBody(parsed.issues.join('; '), 'invalid_request_error'));
   const r = parsed.request;
+  if (r.jsonObject) {
+    // The engine constrains to a schema; a bare JSON object is not offered (callers ask json_schema first).
+    return sendJson(res, 400, errorBody('response_format.type: json_object is not supported (text, json_schema)', 'invalid_request_error', null));
+  }
   if (r.jsonSchema !== undefined) {
     try {
       await engine.grammarFor(r.jsonSchema.schema);

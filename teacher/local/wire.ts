@@ -14,6 +14,8 @@ export interface WireChatRequest {
   stop: string[];
   /** The `response_format.json_schema` asked for, if any. */
   jsonSchema: { name: string; schema: Record<string, unknown> } | undefined;
+  /** `response_format: json_object` (any JSON object) was asked for. */
+  jsonObject: boolean;
 }
 
 export type ParseResult = { ok: true; request: WireChatRequest } | { ok: false; issues: string[] };
@@ -54,6 +56,7 @@ export function parseChatRequest(body: unknown): ParseResult {
   else if (Array.isArray(rawStop) && rawStop.every((s) => typeof s === 'string')) stop = rawStop as string[];
   else if (rawStop !== undefined && rawStop !== null) issues.push('stop: expected a string or an array of strings');
   let jsonSchema: WireChatRequest['jsonSchema'];
+  let jsonObject = false;
   const format = b['response_format'];
   if (format !== undefined && format !== null) {
     const f = format as Record<string, unknown>;
@@ -62,12 +65,13 @@ export function parseChatRequest(body: unknown): ParseResult {
       const schema = js['schema'];
       if (typeof schema !== 'object' || schema === null) issues.push('response_format.json_schema.schema: expected an object');
       else jsonSchema = { name: typeof js['name'] === 'string' ? js['name'] : 'reply', schema: schema as Record<string, unknown> };
-    } else if (f['type'] !== 'text') issues.push(`response_format.type: ${String(f['type'])} is not supported (text, json_schema)`);
+    } else if (f['type'] === 'json_object') jsonObject = true;
+    else if (f['type'] !== 'text') issues.push(`response_format.type: ${String(f['type'])} is not supported (text, json_schema, json_object)`);
   }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
-    request: { model: typeof b['model'] === 'string' ? b['model'] : '', messages, maxTokens, temperature, seed, stop, jsonSchema },
+    request: { model: typeof b['model'] === 'string' ? b['model'] : '', messages, maxTokens, temperature, seed, stop, jsonSchema, jsonObject },
   };
 }
 

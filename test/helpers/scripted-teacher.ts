@@ -6,8 +6,8 @@
  * there is no server-sent-events fault: a stalled SSE stream would be the slow body's twin.)
  *
  * The default script answers generation prompts with N distinct instructions derived from a hash of the prompt
- * (in `<example>` tags, or `{"instructions": [...]}` when a json_schema response_format is asked), and response
- * prompts with a short deterministic answer. Compose scripts with `faultsFirst`, `everyNth` or your own function.
+ * (in `<example>` tags, or `{"instructions": [...]}` when a json_schema or json_object response_format is
+ * asked), and response prompts with a short deterministic answer. Compose scripts with `faultsFirst`, `everyNth` or your own function.
  *
  * With `limits`, it enforces requests- and tokens-per-minute as OpenAI does: token buckets holding a minute's
  * worth, refilled continuously; a request is charged 1 request and `prompt tokens + max_tokens` on arrival and
@@ -24,8 +24,11 @@ import { TokenBucket } from '../../teacher/token-bucket.ts';
 
 export type ScriptStep =
   | { kind: 'reply'; text: string; finishReason?: string }
-  /** An HTTP error; 429 sends `Retry-After: retryAfterSeconds` (default 0). 401 echoes the presented key, as some servers do. */
-  | { kind: 'status'; status: number; retryAfterSeconds?: number; message?: string }
+  /**
+   * An HTTP error; 429 sends `Retry-After: retryAfterSeconds` (default 0). 401 echoes the presented key, as some
+   * servers do. `type`: the error body's `type` (default by status).
+   */
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; message?: string; type?: string }
   /** Accepts the request and never answers (until the server closes). */
   | { kind: 'hang' }
   /** A 200 whose JSON body is cut off half-way. */
@@ -209,7 +212,7 @@ function respond(res: import('node:http').ServerResponse, step: ScriptStep, requ
           : step.status === 429
             ? 'Rate limit reached, please retry.'
             : `scripted fault ${step.status}`);
-      const type = step.status === 401 ? 'invalid_request_error' : step.status === 429 ? 'rate_limit_error' : 'server_error';
+      const type = step.type ?? (step.status === 401 ? 'invalid_request_error' : step.status === 429 ? 'rate_limit_error' : 'server_error');
       sendJson(res, step.status, errorBody(message, type, step.status === 401 ? 'invalid_api_key' : null), headers);
       return undefined;
     }
@@ -237,9 +240,9 @@ function trickle(res: import('node:http').ServerResponse, body: string, chunks: 
 
 // ---- the default script ----
 
-/** A generation prompt: it carries `<example>` tags, asks for new instructions/examples, or asks for a json_schema. */
+/** A generation prompt: it carries `<example>` tags, asks for new instructions/examples, or asks for JSON. */
 export function isGenerationRequest(request: WireChatRequest): boolean {
-  if (request.jsonSchema !== undefined) return true;
+  if (request.jsonSchema !== undefined || request.jsonObject) return true;
   const user = request.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
   return /<example>/i.test(user) || /\bgenerate\b[^.]*\b(instructions|examples)\b/i.test(user);
 }
@@ -254,7 +257,7 @@ export function defaultStep(request: WireChatRequest, perPrompt: number): Script
     if (typeof maxItems === 'number') n = Math.min(n, maxItems);
     const instructions = deterministicInstructions(prompt + seedPart, Math.max(1, n));
     const text =
-      request.jsonSchema !== undefined
+      request.jsonSchema !== undefined || request.jsonObject
         ? JSON.stringify({ instructions })
         : instructions.map((i) => `<example>${i}</example>`).join('\n');
     return { kind: 'reply', text };

@@ -1,9 +1,10 @@
 /**
  * The Confluent wire format on the real broker, against the schema registry double (test/helpers: no real
  * registry installs from the package registries reachable here, decision 0007): a `lamini run` with
- * `--wire-format confluent` registers every topic's subject, writes magic 0 + schema id, and commits its
- * examples; a message with an id the registry does not know becomes a dead letter `unknown_schema_id`; a
- * registry that cannot be reached stops the run with one line that holds no password.
+ * `--wire-format confluent` registers every topic's subject (and sets it to FULL_TRANSITIVE), writes magic 0
+ * + schema id, and commits its examples; a message with an id the registry does not know becomes a dead
+ * letter `unknown_schema_id`; a registry that cannot be reached, or a subject that refuses our schema, stops
+ * the command with one line that starts with its code, holds no password, and (refused) registers nothing.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLaminiError } from '../../../common/errors.ts';
 import type { Operator, OperatorOutput } from '../../../operators/types.ts';
-import { ConfluentCodec, confluentHeader, readConfluentFrame, RegistryClient } from '../../../schemas/confluent/index.ts';
+import { ConfluentCodec, confluentHeader, LAMINI_COMPATIBILITY, readConfluentFrame, RegistryClient } from '../../../schemas/confluent/index.ts';
 import { defaultRegistry, loadSchemaRegistry, type DeadLetter, type Instruction } from '../../../schemas/index.ts';
 import { runOperator } from '../../../streams/runner.ts';
 import { PipelineStats } from '../../../streams/stats.ts';
@@ -69,6 +70,7 @@ test('a Kafka run with --wire-format confluent registers its subjects, writes sc
 
     const subjects = registry.subjects();
     assert.deepEqual([...subjects.keys()].sort(), Object.values(Topics).map((t) => `${prefix}${t}-value`).sort(), 'TopicNameStrategy subjects');
+    for (const subject of subjects.keys()) assert.equal(registry.compatibility(subject), LAMINI_COMPATIBILITY, subject);
     const exampleId = subjects.get(`${prefix}examples-value`)?.[0];
     assert.ok(exampleId !== undefined && exampleId >= 1000);
     const onTopic = await readTopic(`${prefix}examples`, ids.length);
@@ -168,15 +170,42 @@ test('a schema registry that cannot be reached stops run and operator with one l
   ], { LAMINI_SCHEMA_REGISTRY_USER: 'lamini', LAMINI_SCHEMA_REGISTRY_PASSWORD: PASSWORD }, 90_000);
   assert.equal(down.code, 1, down.stderr);
   const last = down.stderr.trim().split('\n').at(-1) ?? '';
-  assert.equal(last, `lamini: schema registry ${gone.url}: POST /subjects/lamini.seeds-value/versions: unreachable (ECONNREFUSED)`);
+  assert.equal(last, `lamini: SCHEMA_REGISTRY_UNAVAILABLE: schema registry ${gone.url}: POST /compatibility/subjects/lamini.seeds-value/versions/latest?verbose=true: unreachable (ECONNREFUSED)`);
   assert.ok(!down.stderr.includes(PASSWORD));
   const operator = await lamini(['operator', 'dedup', '--brokers', '127.0.0.1:1', '--wire-format', 'confluent', '--schema-registry', gone.url, '--data-dir', dir], {}, 90_000);
   assert.equal(operator.code, 1, operator.stderr);
-  assert.match(operator.stderr.trim().split('\n').at(-1) ?? '', /^lamini: schema registry http:\/\/127\.0\.0\.1:\d+: POST \/subjects\/lamini\.seeds-value\/versions: unreachable \(ECONNREFUSED\)$/);
+  assert.match(operator.stderr.trim().split('\n').at(-1) ?? '', /^lamini: SCHEMA_REGISTRY_UNAVAILABLE: schema registry http:\/\/127\.0\.0\.1:\d+: POST \/compatibility\/subjects\/lamini\.seeds-value\/versions\/latest\?verbose=true: unreachable \(ECONNREFUSED\)$/);
 
   const noUrl = await lamini(['run', '--transport', 'kafka', '--brokers', '127.0.0.1:1', '--wire-format', 'confluent', '--data-dir', dir]);
   assert.equal(noUrl.code, 2, noUrl.stderr);
   assert.match(noUrl.stderr, /^lamini: invalid configuration: kafka\.schemaRegistryUrl must be set when kafka\.wireFormat is confluent/);
+});
+
+test('regression: a subject that refuses our schema stops run, operator and dlq replay with SCHEMA_REGISTRY_INCOMPATIBLE, nothing registered; --topic-prefix and LAMINI_TOPIC_PREFIX name the subjects', async (t) => {
+  // Reported: lamini.tasks-value was refused after four other subjects had been registered, and the line
+  // that said so had no code. No broker is needed: the registry is opened before Kafka is touched.
+  const registry = await startSchemaRegistryDouble();
+  t.after(() => registry.close());
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-confluent-refused-'));
+  const prefix = `${randomName('cf-refused')}.`;
+  registry.register(`${prefix}tasks-value`, JSON.stringify({ type: 'record', name: 'GenerationTask', namespace: 'lamini', fields: [{ name: 'x', type: 'int' }] }));
+  const registryArgs = ['--brokers', '127.0.0.1:1', '--wire-format', 'confluent', '--schema-registry', registry.url, '--data-dir', dir];
+  const expected = new RegExp(`^lamini: SCHEMA_REGISTRY_INCOMPATIBLE: schema registry ${registry.url.replace(/\./g, '\\.')}: 1 of 8 subjects refuse ` +
+    `lamini's current schema, so none was registered: ${prefix.replace(/\./g, '\\.')}tasks-value \\(GenerationTask\\); the registry says: ${prefix.replace(/\./g, '\\.')}tasks-value: BACKWARD: `);
+  const runs = [
+    await lamini(['run', '--transport', 'kafka', ...registryArgs, '--topic-prefix', prefix, '--quiet'], {}, 90_000),
+    await lamini(['operator', 'generate', ...registryArgs], { LAMINI_TOPIC_PREFIX: prefix }, 90_000),
+    // The flag wins over the environment.
+    await lamini(['dlq', 'replay', '--transport', 'kafka', ...registryArgs, '--topic-prefix', prefix], { LAMINI_TOPIC_PREFIX: 'elsewhere.' }, 90_000),
+  ];
+  for (const r of runs) {
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr.trim().split('\n').at(-1) ?? '', expected);
+  }
+  assert.deepEqual([...registry.subjects().keys()], [`${prefix}tasks-value`], 'no subject was registered');
+  assert.deepEqual(registry.requests.filter((r) => r.method !== 'POST' || !r.path.startsWith('/compatibility/')), [], 'only checks were sent');
+  const checked = new Set(registry.requests.map((r) => decodeURIComponent(r.path.split('/')[3] ?? '')));
+  assert.deepEqual([...checked].sort(), Object.values(Topics).map((n) => `${prefix}${n}-value`).sort(), 'every subject checked, all with the prefix');
 });
 
 test('regression: dlq list and replay --dry-run with the Confluent wire format only read the registry (no POST), so read-only credentials do', async (t) => {

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { corpusStats, openCorpus, runQuery } from '../../../corpus/index.ts';
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { corpusStats, openCorpus, runQuery, schemaFingerprint, TABLES } from '../../../corpus/index.ts';
+import { serializeManifest, type Manifest } from '../../../corpus/manifest.ts';
 import { withLedger } from '../../../pipeline/ledger-corpus.ts';
 import { TeacherLedger, type LedgerEntry } from '../../../teacher/ledger.ts';
 import { example, tempDataDir } from './fixtures.ts';
@@ -9,7 +14,7 @@ function entry(n: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
     id: `req${n}`, request_hash: `h${n}`, task_number: n, model: 'gpt-4o-mini', status: 'ok', prompt_tokens: 100,
     completion_tokens: 50, cost_usd: 0.01, saved_usd: 0, retries: 0, cached: false, latency_ms: 200, error: '',
-    created_at: Date.UTC(2026, 0, 1, 0, 0, n), ...over,
+    created_at: Date.UTC(2026, 0, 1, 0, 0, n), server_model: '', ...over,
   };
 }
 
@@ -61,4 +66,46 @@ test('an old corpus without teacher_requests stats to zero requests', async (t) 
   const stats = await corpusStats(dir);
   assert.equal(stats.teacher.requests, 0);
   assert.equal(stats.teacher.spend_usd, 0);
+});
+
+test('a teacher_requests shard written before server_model existed stays readable (NULL there); the next commit describes the new column', async (t) => {
+  const dir = await tempDataDir(t);
+  const corpus = await openCorpus(dir);
+  const ledger = new TeacherLedger();
+  ledger.record(entry(1, { server_model: 'dropped below' }));
+  await withLedger(corpus, ledger).commit({ examples: [example(1)], doneTasks: [1] });
+  await corpus.close();
+
+  // Make that shard and its manifest entry what a writer before `server_model` made.
+  const root = join(dir, 'corpus');
+  const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as Manifest;
+  const table = manifest.tables.teacher_requests!;
+  const shard = table.shards[0]!;
+  const path = join(root, shard.file);
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (SELECT * EXCLUDE (server_model) FROM read_parquet('${path}')) TO '${path}.v1' (FORMAT parquet)`);
+  conn.closeSync();
+  db.closeSync();
+  await rename(`${path}.v1`, path);
+  const bytes = await readFile(path);
+  Object.assign(shard, { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+  table.columns = TABLES.teacher_requests.columns.filter((c) => c.name !== 'server_model');
+  table.schema_fingerprint = schemaFingerprint(table.columns);
+  await writeFile(join(root, 'manifest.json'), serializeManifest(manifest));
+
+  const rows = async (): Promise<unknown[][]> =>
+    (JSON.parse(await runQuery(dir, 'SELECT id, model, server_model FROM teacher_requests ORDER BY id', { format: 'json' })) as Array<Record<string, unknown>>)
+      .map((r) => [r['id'], r['model'], r['server_model']]);
+  assert.deepEqual(await rows(), [['req1', 'gpt-4o-mini', null]], 'the old shard reads with NULL in the new column');
+
+  const again = await openCorpus(dir);
+  const later = new TeacherLedger();
+  later.record(entry(2, { model: 'local-gguf', server_model: '/models/q.gguf' }));
+  await withLedger(again, later).commit({ examples: [example(2)], doneTasks: [2] });
+  assert.deepEqual(again.manifest().tables.teacher_requests?.columns, TABLES.teacher_requests.columns);
+  assert.equal(again.manifest().tables.teacher_requests?.schema_fingerprint, schemaFingerprint(TABLES.teacher_requests.columns));
+  await again.close();
+  assert.deepEqual(await rows(), [['req1', 'gpt-4o-mini', null], ['req2', 'local-gguf', '/models/q.gguf']]);
+  assert.deepEqual(Object.keys((await corpusStats(dir)).teacher.by_model).sort(), ['gpt-4o-mini', 'local-gguf']);
 });

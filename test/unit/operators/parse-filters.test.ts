@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseJsonReply, parseList, parseReply, parseTagged } from '../../../operators/generate/parse.ts';
-import { compileFilters, defaultFilters, hasNonPrintable, wordCount } from '../../../operators/generate/filters.ts';
+import { compileFilters, defaultFilters, hasNonPrintable, rawFilters, wordCount } from '../../../operators/generate/filters.ts';
 import { createGenerateOperator } from '../../../operators/generate/operator.ts';
 import { loadConfig } from '../../../common/config.ts';
 import type { Dropped, GenerationTask, Instruction, Seed } from '../../../schemas/types.ts';
@@ -60,8 +60,8 @@ test('parse: a JSON array cut mid-way keeps its complete strings, escapes includ
 
 const filter = (over: Partial<ReturnType<typeof defaultFilters>>) => compileFilters({ ...defaultFilters(), ...over });
 
-test('filters are all off by default', () => {
-  const f = filter({});
+test('filters are all off with generation.filters.enabled false (the paper\'s raw distribution)', () => {
+  const f = compileFilters(rawFilters());
   for (const t of ['Hi', 'Draw a cat', 'bad\u0007text', 'a '.repeat(500)]) assert.equal(f(t), undefined);
 });
 
@@ -101,7 +101,7 @@ test('filter: non-printable text (control characters, U+FFFD, lone surrogates)',
 
 test('config: generation.filters from a file, validated with paths', () => {
   const c = loadConfig({ env: {}, flags: { 'generation.filters.minWords': '3', 'generation.filters.blocklist': 'a, b', 'generation.filters.textOnly': 'true' } });
-  assert.deepEqual(c.generation.filters, { minWords: 3, maxWords: 0, blocklist: ['a', 'b'], textOnly: true, printableOnly: false });
+  assert.deepEqual(c.generation.filters, { enabled: true, minWords: 3, maxWords: 0, minLetters: 3, blocklist: ['a', 'b'], textOnly: true, printableOnly: false });
   assert.throws(() => loadConfig({ env: {}, flags: { 'generation.filters.maxWords': '-1' } }), /generation\.filters\.maxWords/);
 });
 
@@ -129,7 +129,7 @@ test('operator: a JSON reply cut by max_tokens keeps its complete items; filtere
   const teacher = new CutTeacher('{"instructions": ["Draw a horse", "Explain why ice floats on water", "Hi", "Buy a lottery ticket online", "Describe a');
   const op = createGenerateOperator({
     teacher, seeds: new Map(seeds.map((s) => [s.id, s])), maxInstructionChars: 1000, temperature: 0, maxTokens: 40, structuredOutput: 'auto',
-    filters: { minWords: 2, maxWords: 0, blocklist: ['lottery'], textOnly: true, printableOnly: true }, now: () => 1,
+    filters: { enabled: true, minWords: 2, maxWords: 0, minLetters: 0, blocklist: ['lottery'], textOnly: true, printableOnly: true }, now: () => 1,
   });
   const out = await op.process(task);
   const kept = out.emit.filter((e) => e.topic === 'instructions.raw').map((e) => (e.record as Instruction).instruction);

@@ -96,7 +96,7 @@ test('a terminal record of a task already done (a replayed dead letter\'s output
 test('teacher ledger rows ride with the next shard, once per id, and count toward no task', () => {
   const row = (id: string) => ({
     id, request_hash: 'h', task_number: 1, model: 'm', status: 'ok', prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.5,
-    saved_usd: 0, retries: 0, cached: false, latency_ms: 1, created_at: 0, error: '',
+    saved_usd: 0, retries: 0, cached: false, latency_ms: 1, created_at: 0, error: '', server_model: '',
   });
   const b = new SinkBuffer({ maxRows: 100, maxAgeMs: 1000 }, new Set());
   b.addTeacherRequest(row('r1'), 0);

@@ -1,7 +1,8 @@
 /**
  * The Confluent wire format: framing (magic 0, 4-byte big-endian schema id, Avro body), the codec against the
- * schema registry double (subjects registered, ids written, writer schemas fetched by id and resolved to ours,
- * a v1 writer read by a v2 reader and back), and the registry client's typed one-line failures.
+ * schema registry double (every subject checked before any is registered, ids written, subjects set to
+ * FULL_TRANSITIVE, writer schemas fetched by id and resolved to ours, a v1 writer read by a v2 reader and
+ * back), and the registry client's typed one-line failures, each starting with its code.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { isLaminiError, type ErrorCode } from '../../../common/errors.ts';
 import { retriesOf, type RetryPolicy } from '../../../common/retry.ts';
 import {
-  CONFLUENT_HEADER_BYTES, ConfluentCodec, confluentHeader, readConfluentFrame, RegistryClient, valueSubject,
+  CONFLUENT_HEADER_BYTES, ConfluentCodec, confluentHeader, LAMINI_COMPATIBILITY, readConfluentFrame, RegistryClient, valueSubject,
 } from '../../../schemas/confluent/index.ts';
 import { loadSchemaRegistry, type AvroSchema, type Instruction, type Seed } from '../../../schemas/index.ts';
 import { decodeFailureReason, isRegistryOutage } from '../../../streams/dead-letter.ts';
+import { TOPIC_TYPES } from '../../../streams/topics.ts';
 import { startSchemaRegistryDouble, type SchemaRegistryDouble, type SchemaRegistryDoubleOptions } from '../../helpers/schema-registry-double.ts';
 
 const code = (c: ErrorCode) => (e: unknown): boolean => isLaminiError(e, c);
@@ -127,7 +129,7 @@ test('5xx and 429 are retried through common/retry.ts; a registry that stays dow
   await assert.rejects(client.subjects(), (e: unknown) => {
     assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_UNAVAILABLE') && isRegistryOutage(e));
     assert.equal(retriesOf(e), 2);
-    assert.match((e as Error).message, /^schema registry http:\/\/127\.0\.0\.1:\d+: GET \/subjects answered 500: injected 500$/);
+    assert.match((e as Error).message, /^SCHEMA_REGISTRY_UNAVAILABLE: schema registry http:\/\/127\.0\.0\.1:\d+: GET \/subjects answered 500: injected 500$/);
     return true;
   });
   registry.hangNext(1);
@@ -164,7 +166,7 @@ test('regression: a short registry password echoed by a server is redacted too (
   const client = new RegistryClient({ url, username: 'lamini', password: 'q7z', retry: fast });
   await assert.rejects(client.subjects(), (e: unknown) => {
     assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_FAILED'), String(e));
-    assert.equal((e as Error).message, `schema registry ${url}: GET /subjects answered 400: bad credentials lamini:[redacted]`);
+    assert.equal((e as Error).message, `SCHEMA_REGISTRY_FAILED: schema registry ${url}: GET /subjects answered 400: bad credentials lamini:[redacted]`);
     return true;
   });
 });
@@ -175,9 +177,103 @@ test('a schema the subject cannot take is SCHEMA_REGISTRY_INCOMPATIBLE, and open
   const client = new RegistryClient({ url: registry.url, retry: fast });
   await assert.rejects(ConfluentCodec.open(client, loadSchemaRegistry(), [{ subject: 't.seeds-value', type: 'Seed' }]), (e: unknown) => {
     assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE'), String(e));
-    assert.match((e as Error).message, /POST \/subjects\/t\.seeds-value\/versions refused the schema as incompatible: Schema being registered is incompatible/);
+    assert.match((e as Error).message, /^SCHEMA_REGISTRY_INCOMPATIBLE: schema registry http:\S+: 1 of 1 subjects refuse lamini's current schema, so none was registered: t\.seeds-value \(Seed\); the registry says: t\.seeds-value: BACKWARD: /);
     return true;
   });
+  // The registry itself refuses it too (409), should a client skip the check.
+  await assert.rejects(client.register('t.seeds-value', JSON.stringify(loadSchemaRegistry().current('Seed').schema)), (e: unknown) =>
+    isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE') && /^SCHEMA_REGISTRY_INCOMPATIBLE: .*POST \/subjects\/t\.seeds-value\/versions refused the schema as incompatible/.test((e as Error).message));
+});
+
+/** Eight subjects as `lamini run` opens them (prefix `t.`): every topic of streams/topics.ts. */
+const ALL_SUBJECTS = Object.entries(TOPIC_TYPES).map(([topic, type]) => ({ subject: valueSubject(`t.${topic}`), type }));
+
+test('regression: registration is all-or-nothing: one refusing subject and none is registered, every refusal named', async (t) => {
+  // Reported: lamini.tasks-value refused and four other subjects were registered already.
+  const registry = await registryDouble(t);
+  const bad = (name: string) => JSON.stringify({ type: 'record', name, namespace: 'lamini', fields: [{ name: 'x', type: 'int' }] });
+  registry.register('t.tasks-value', bad('GenerationTask'));
+  registry.register('t.dlq-value', bad('DeadLetter'));
+  const before = registry.requests.length;
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  assert.equal(ALL_SUBJECTS.length, 8);
+  await assert.rejects(ConfluentCodec.open(client, loadSchemaRegistry(), ALL_SUBJECTS), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE'), String(e));
+    const line = (e as Error).message;
+    assert.equal(line.split('\n').length, 1);
+    assert.match(line, /^SCHEMA_REGISTRY_INCOMPATIBLE: .*2 of 8 subjects refuse lamini's current schema, so none was registered: t\.tasks-value \(GenerationTask\), t\.dlq-value \(DeadLetter\); the registry says: t\.tasks-value: BACKWARD: .*; t\.dlq-value: BACKWARD: /);
+    return true;
+  });
+  assert.deepEqual([...registry.subjects().keys()].sort(), ['t.dlq-value', 't.tasks-value'], 'no subject was added');
+  const sent = registry.requests.slice(before);
+  assert.equal(sent.length, 8, 'one check per subject');
+  assert.ok(sent.every((r) => r.method === 'POST' && r.path.startsWith('/compatibility/subjects/') && r.path.endsWith('/versions/latest')));
+  assert.deepEqual(ALL_SUBJECTS.map((s) => registry.compatibility(s.subject)), ALL_SUBJECTS.map(() => undefined), 'no level was changed');
+});
+
+test('regression: lamini sets FULL_TRANSITIVE on its subjects, so no producer can register a version without a field lamini reads', async (t) => {
+  const registry = await registryDouble(t);
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  const current = loadSchemaRegistry().current('Instruction').schema as unknown as { fields: Array<{ name: string }> } & Record<string, unknown>;
+  const withoutInput = JSON.stringify({ ...current, fields: current.fields.filter((f) => f.name !== 'input') });
+  const withExtra = JSON.stringify({ ...current, fields: [...current.fields, { name: 'extra', type: 'string', default: '' }] });
+
+  // What was reported: under the registry's default, BACKWARD, dropping `input` is accepted.
+  registry.register('elsewhere-value', JSON.stringify(current));
+  assert.ok(registry.register('elsewhere-value', withoutInput) > 0, 'BACKWARD lets a producer drop a field lamini reads');
+
+  await ConfluentCodec.open(client, loadSchemaRegistry(), ALL_SUBJECTS);
+  for (const { subject } of ALL_SUBJECTS) assert.equal(registry.compatibility(subject), LAMINI_COMPATIBILITY, subject);
+  assert.equal(LAMINI_COMPATIBILITY, 'FULL_TRANSITIVE');
+  await assert.rejects(client.register('t.instructions.raw-value', withoutInput), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_INCOMPATIBLE'), String(e));
+    assert.match((e as Error).message, /FULL_TRANSITIVE: schema id \d+ cannot read data written with the new schema \(.*input/);
+    return true;
+  });
+  assert.equal(registry.subjects().get('t.instructions.raw-value')?.length, 1);
+  // A field added with a default (how lamini's own schemas evolve) is still accepted, and lamini reads it.
+  const extraId = await client.register('t.instructions.raw-value', withExtra);
+  const reader = await ConfluentCodec.open(client, loadSchemaRegistry(), [{ subject: 't.instructions.raw-value', type: 'Instruction' }]);
+  const writer = loadSchemaRegistry();
+  writer.register(JSON.parse(withExtra) as AvroSchema);
+  const bytes = Buffer.concat([confluentHeader(extraId), writer.encode('Instruction', { ...instruction, extra: 'x' } as Instruction).subarray(10)]);
+  assert.deepEqual(await reader.decode('Instruction', bytes), instruction);
+
+  // A second open sets nothing again: the level is there already.
+  const puts = registry.requests.filter((r) => r.method === 'PUT').length;
+  await ConfluentCodec.open(client, loadSchemaRegistry(), ALL_SUBJECTS);
+  assert.equal(registry.requests.filter((r) => r.method === 'PUT').length, puts);
+});
+
+test('credentials that may not set a level: open works once it is set, and says what to do while it is not', async (t) => {
+  const registry = await registryDouble(t, { readOnlyConfig: true });
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  const subjects = [{ subject: 'c.seeds-value', type: 'Seed' as const }];
+  await assert.rejects(ConfluentCodec.open(client, loadSchemaRegistry(), subjects), (e: unknown) => {
+    assert.ok(isLaminiError(e, 'SCHEMA_REGISTRY_AUTH'), String(e));
+    assert.match((e as Error).message, /^SCHEMA_REGISTRY_AUTH: schema registry \S+: may not set c\.seeds-value's compatibility to FULL_TRANSITIVE \(PUT \/config\/c\.seeds-value answered 403\): allow it, or set it once yourself/);
+    return true;
+  });
+  registry.setCompatibility('c.seeds-value', 'FULL_TRANSITIVE');
+  const codec = await ConfluentCodec.open(client, loadSchemaRegistry(), subjects);
+  assert.equal(codec.ids().size, 1);
+});
+
+test('the compatibility check: a subject with no version is compatible; the reasons of a refusal come back', async (t) => {
+  const registry = await registryDouble(t);
+  const client = new RegistryClient({ url: registry.url, retry: fast });
+  const seedText = JSON.stringify(loadSchemaRegistry().current('Seed').schema);
+  assert.deepEqual(await client.checkCompatibility('none-value', seedText), { compatible: true, messages: [] });
+  assert.equal(registry.requests.at(-1)?.status, 404, 'the double answers 40401 for a subject it does not have');
+  registry.register('s-value', JSON.stringify({ type: 'record', name: 'Seed', namespace: 'lamini', fields: [{ name: 'x', type: 'int' }] }));
+  const check = await client.checkCompatibility('s-value', seedText);
+  assert.equal(check.compatible, false);
+  assert.equal(check.messages.length, 1);
+  assert.equal(await client.compatibility('s-value'), undefined);
+  await client.setCompatibility('s-value', 'NONE');
+  assert.equal(await client.compatibility('s-value'), 'NONE');
+  assert.deepEqual(await client.checkCompatibility('s-value', seedText), { compatible: true, messages: [] });
+  await assert.rejects(client.setCompatibility('s-value', 'SIDEWAYS' as never), code('SCHEMA_REGISTRY_FAILED'));
 });
 
 test('a 404 without the registry\'s "schema not found" code is a wrong URL (SCHEMA_REGISTRY_FAILED), not an unknown id', async (t) => {

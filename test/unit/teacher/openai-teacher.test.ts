@@ -114,7 +114,8 @@ test('omits seed, stop and response_format when not asked; returns usage and cos
     const body = server.requests[0]?.body as Record<string, unknown>;
     assert.ok(!('seed' in body) && !('stop' in body) && !('response_format' in body));
     assert.equal(reply.text, 'About 100 °C at sea level.');
-    assert.equal(reply.model, 'scripted-teacher');
+    assert.equal(reply.model, 'gpt-4o-mini', 'keyed on the configured name');
+    assert.equal(reply.serverModel, 'scripted-teacher', 'the server\'s own name beside it');
     assert.ok(reply.promptTokens > 0 && reply.completionTokens > 0);
     // The server names another model (absent from the table): priced as the configured model.
     const expected = (reply.promptTokens * 0.15 + reply.completionTokens * 0.6) / 1e6;

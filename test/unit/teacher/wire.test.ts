@@ -24,7 +24,20 @@ test('parses what our client sends (toBody) back into the same fields', () => {
     seed: 3,
     stop: ['x'],
     jsonSchema: { name: 'n', schema },
+    jsonObject: false,
   });
+});
+
+test('json_object travels as response_format {type: json_object}, the schema left to the prompt', () => {
+  const schema = { type: 'object' };
+  const body = toBody('m', {
+    messages: [{ role: 'user', content: 'u' }], maxTokens: 5, temperature: 0, jsonSchema: { name: 'n', schema }, responseFormat: 'json_object', taskNumber: 0,
+  });
+  assert.deepEqual(body.response_format, { type: 'json_object' });
+  const parsed = parseChatRequest(JSON.parse(JSON.stringify(body)));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.request.jsonObject, true);
+  assert.equal(parsed.request.jsonSchema, undefined);
 });
 
 test('reports every issue with its path', () => {
@@ -35,7 +48,7 @@ test('reports every issue with its path', () => {
     'messages[1].content: expected a string',
     'temperature: expected a number',
     'stop: expected a string or an array of strings',
-    'response_format.type: xml is not supported (text, json_schema)',
+    'response_format.type: xml is not supported (text, json_schema, json_object)',
   ]);
   assert.deepEqual(parseChatRequest([]), { ok: false, issues: ['body: expected a JSON object'] });
 });
