@@ -25,6 +25,10 @@ Commands:
   dlq replay          redo dead letters after a fix (e.g. the teacher was down), counted; dlq list: by reason
   train               train a GPT-2-style student on the corpus; checkpoints are Hugging Face folders
   ask "INSTRUCTION"   answer an instruction with a trained student
+  config print        the effective configuration: every key, its value and where it came from (default,
+                      file, env, flag); API keys and the registry password masked; --json
+  config check FILE   validate a config file (with the environment) without running anything; exit 2 and
+                      every problem with its path when it is not valid
 
 Run "lamini COMMAND --help" for a command's options.
 
@@ -246,6 +250,30 @@ Options:
   --threshold J         Jaccard threshold in (0, 1] (default 0.7)
   --signature MODE      fast (default: fast similarity sketching) or classic (one hash per permutation)
   --json                print the summary as JSON: records, kept, dropped, errors, seconds, records_per_second
+
+${COMMON}`,
+  config: `Usage: lamini config print [--json] [--config FILE] [flags]
+       lamini config check FILE
+
+print shows the effective configuration, as a command run here with the same --config, environment and
+flags would load it: defaults, then the config file, then environment variables, then flags, later winning.
+One line per key: the key, its value as JSON and where it came from: default, file PATH, env NAME or
+flag --NAME (maps such as teacher.prices merge key by key; the source is the last that set one). A role
+teacher key that is not set prints as (inherits): the shared teacher.* value applies. API keys
+(teacher.apiKey, teacher.instruction.apiKey, teacher.response.apiKey) and kafka.schemaRegistryPassword
+print as "***" when set, whatever their source. An invalid configuration is one line and exit 2.
+Flags it takes, as the other commands do: --data-dir, --run-seed, --transport, --brokers, --topic-prefix,
+--partitions, --wire-format, --schema-registry, --teacher-url, --model, --instruction-teacher-url,
+--instruction-model, --response-teacher-url, --response-model, --concurrency, --teacher-mode,
+--stall-timeout, --no-default-seeds, --threshold, --signature.
+
+check reads FILE (JSON, or YAML by .yaml/.yml) and validates it together with the environment, as a command
+would, without running anything: exit 0 and one line when it is valid; otherwise exit 2 and every problem
+with its path (one a line; a problem that comes from an environment variable names it). A file that cannot
+be read is one line and exit 1; one that is not JSON or YAML, one line and exit 2.
+
+Options:
+  --json                print: {"file": PATH or null, "config": {KEY: {"value": ..., "source": "..."}}}
 
 ${COMMON}`,
   ...STUDENT_HELP,

@@ -18,6 +18,7 @@ import { topicsCommand } from './commands/topics.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { trainCommand } from './commands/train.ts';
 import { askCommand } from './commands/ask.ts';
+import { configCommand } from './commands/config.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   dlq: dlqCommand,
   train: trainCommand,
   ask: askCommand,
+  config: configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

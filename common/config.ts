@@ -9,10 +9,12 @@ import { parse as parseYaml } from 'yaml';
 import { LaminiError, ErrorCodes } from './errors.ts';
 import { defaultKafkaConfig, KAFKA_ENV_KEYS, KAFKA_POSITIVE, KAFKA_SHAPES, registryIssues, type KafkaConfig } from './config-kafka.ts';
 import { overrideShapes, resolveKeyEnvs, TEACHER_ROLES, type TeacherOverride } from './config-teacher.ts';
+import type { ConfigOrigin } from './config-sources.ts';
 
 export type { KafkaConfig } from './config-kafka.ts';
 export { roleTeacherConfig, TEACHER_ROLES } from './config-teacher.ts';
 export type { TeacherOverride, TeacherRole } from './config-teacher.ts';
+export type { ConfigOrigin } from './config-sources.ts';
 
 export interface TeacherConfig {
   /** OpenAI-compatible base URL; empty means the local teacher. */
@@ -360,45 +362,94 @@ export interface ConfigSources {
   env?: Record<string, string | undefined>;
   /** Dotted keys from command-line flags. */
   flags?: Record<string, unknown>;
+  /** The flag that set each key in `flags` (`--teacher-url`), for `lamini config print`. */
+  flagNames?: Record<string, string>;
 }
 
-export function loadConfig(sources: ConfigSources = {}): Config {
+/** The keys a configuration has, in the order `lamini config print` shows them. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(SHAPES);
+
+/** The configuration, where each key came from, and every issue (nothing thrown for an invalid key). */
+export interface ResolvedConfig {
+  config: Config;
+  /** The config file read, if any. */
+  file?: string;
+  /** Keys set by a file, the environment or a flag; a key not here has its default. */
+  origins: Map<string, ConfigOrigin>;
+  issues: Array<ConfigIssue & { origin?: ConfigOrigin }>;
+}
+
+/** Like `loadConfig`, but returns the issues and the origin of every key instead of throwing on an invalid key. */
+export function resolveConfig(sources: ConfigSources = {}): ResolvedConfig {
   const cwd = sources.cwd ?? process.cwd();
   const config = defaultConfig() as unknown as Record<string, unknown>;
-  const issues: ConfigIssue[] = [];
-  const layers: Array<Map<string, unknown>> = [];
+  const issues: ResolvedConfig['issues'] = [];
+  const origins = new Map<string, ConfigOrigin>();
+  const layers: Array<{ origin: (key: string) => ConfigOrigin; values: Map<string, unknown> }> = [];
+  const tag = (from: number, origin: ConfigOrigin): void => {
+    for (const issue of issues.slice(from)) issue.origin ??= origin;
+  };
 
-  const file = sources.file ?? ['lamini.config.json', 'lamini.config.yaml', 'lamini.config.yml']
+  const found = sources.file ?? ['lamini.config.json', 'lamini.config.yaml', 'lamini.config.yml']
     .map((f) => resolve(cwd, f)).find((f) => existsSync(f));
-  if (file !== undefined) layers.push(readConfigFile(resolve(cwd, file), issues));
+  const file = found === undefined ? undefined : resolve(cwd, found);
+  if (file !== undefined) {
+    const before = issues.length;
+    const values = readConfigFile(file, issues);
+    tag(before, { kind: 'file', path: file });
+    layers.push({ origin: () => ({ kind: 'file', path: file }), values });
+  }
 
   const env = new Map<string, unknown>();
+  const envNames = new Map<string, string>();
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const v = sources.env?.[name];
-    if (v !== undefined && v !== '') env.set(key, v);
+    if (v !== undefined && v !== '') {
+      env.set(key, v);
+      envNames.set(key, name);
+    }
   }
-  layers.push(env);
-  layers.push(new Map(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined)));
+  layers.push({ origin: (key) => ({ kind: 'env', name: envNames.get(key) ?? key }), values: env });
+  layers.push({
+    origin: (key) => ({ kind: 'flag', name: sources.flagNames?.[key] ?? key }),
+    values: new Map(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined)),
+  });
 
   for (const layer of layers) {
-    for (const [path, raw] of layer) {
-      const shape = SHAPES[path];
-      if (shape === undefined) {
-        issues.push({ path, message: 'is not a known setting' });
-        continue;
-      }
+    for (const [path, raw] of layer.values) {
       const before = issues.length;
-      const value = checkValue(path, shape, raw, issues);
-      if (issues.length === before) setPath(config, path, value);
+      const shape = SHAPES[path];
+      if (shape === undefined) issues.push({ path, message: 'is not a known setting' });
+      else {
+        const value = checkValue(path, shape, raw, issues);
+        if (issues.length === before) {
+          setPath(config, path, value);
+          origins.set(path, layer.origin(path));
+        }
+      }
+      tag(before, layer.origin(path));
     }
   }
   issues.push(...registryIssues((config as unknown as Config).kafka));
   resolveKeyEnvs(config as unknown as Config, sources.env ?? {}, issues);
-  if (issues.length > 0) {
-    const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
-    throw new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues } });
+  for (const role of TEACHER_ROLES) {
+    const name = (config as unknown as Config).teacher[role].apiKeyEnv;
+    if (name !== undefined && (sources.env?.[name] ?? '') !== '') origins.set(`teacher.${role}.apiKey`, { kind: 'env', name });
   }
-  return config as unknown as Config;
+  return { config: config as unknown as Config, ...(file === undefined ? {} : { file }), origins, issues };
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const { config, issues } = resolveConfig(sources);
+  if (issues.length > 0) throw invalidConfig(issues);
+  return config;
+}
+
+/** The one error for an invalid configuration: every issue, with its path, in one line. */
+export function invalidConfig(issues: readonly ConfigIssue[]): LaminiError {
+  const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
+  const plain: ConfigIssue[] = issues.map(({ path, message }) => ({ path, message }));
+  return new LaminiError(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${list}`, { details: { issues: plain } });
 }
 
 function readConfigFile(path: string, issues: ConfigIssue[]): Map<string, unknown> {

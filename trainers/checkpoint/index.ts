@@ -11,6 +11,12 @@ export {
   formatGpt2Config, gpt2Config, gpt2ConfigJson, parseGpt2Config, parseGpt2ConfigText, TRANSFORMERS_VERSION, type Gpt2Config,
 } from './gpt2-config.ts';
 export { gpt2TensorSpecs, isGpt2Buffer, loadGpt2Weights, type TensorSpec } from './gpt2-tensors.ts';
+export {
+  formatT5Config, parseT5Config, parseT5ConfigText, t5ConfigJson, T5_FEED_FORWARDS,
+  type T5Config, type T5FeedForward, type T5Shape,
+} from './t5-config.ts';
+export { isT5PresetName, t5ParameterCount, T5_PRESETS, type T5Preset, type T5PresetName } from './t5-presets.ts';
+export { loadT5Weights, t5TensorSpecs } from './t5-tensors.ts';
 export { readPretrainedGpt2, type PretrainedGpt2 } from './hf-folder.ts';
 export { nodeFileWriter, type FileWriter } from './file-writer.ts';
 export type { CheckpointParts } from './parts.ts';

@@ -4,27 +4,14 @@
  * `ignore_merges`, stripping added tokens) — is refused with TOKENIZER_INVALID rather than encoded differently
  * from HF. `truncation` and `padding` are ignored: they shape batches, which the trainer does itself.
  */
-import { readFile } from 'node:fs/promises';
-import { ErrorCodes, LaminiError } from '../../common/errors.ts';
+import type { LaminiError } from '../../common/errors.ts';
+import { isObject, parseRoot, readTokenizerText } from './json-file.ts';
 import { invalidTokenizer, type AddedToken, type ByteLevelBpeSpec } from './spec.ts';
 import { ByteLevelBpeTokenizer, type Tokenizer } from './tokenizer.ts';
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function parseTokenizerJson(text: string, source = 'tokenizer.json'): Tokenizer {
   const fail = (problem: string, cause?: unknown): LaminiError => invalidTokenizer(source, problem, cause);
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-    throw fail(`not valid JSON (${reason})`, error);
-  }
-  if (!isObject(root)) throw fail('the top level is not a JSON object');
+  const root = parseRoot(text, fail);
 
   if (root['normalizer'] != null) throw fail(`unsupported normalizer ${describe(root['normalizer'])}; only null is supported`);
   checkByteLevel(root['pre_tokenizer'], 'pre_tokenizer', true, fail);
@@ -52,17 +39,7 @@ export function parseTokenizerJson(text: string, source = 'tokenizer.json'): Tok
 
 /** Reads and parses a tokenizer.json file; a missing or unreadable file is FILE_NOT_FOUND / FILE_UNREADABLE. */
 export async function loadTokenizer(path: string): Promise<Tokenizer> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const missing = isObject(error) && error['code'] === 'ENOENT';
-    throw new LaminiError(missing ? ErrorCodes.FILE_NOT_FOUND : ErrorCodes.FILE_UNREADABLE, `cannot read tokenizer ${path}`, {
-      cause: error,
-      details: { path },
-    });
-  }
-  return parseTokenizerJson(text, path);
+  return parseTokenizerJson(await readTokenizerText(path), path);
 }
 
 type Fail = (problem: string) => LaminiError;

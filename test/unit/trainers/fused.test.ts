@@ -1,7 +1,8 @@
-/** Layer norm and GELU with hand-written gradients give the values and gradients that autodiff gives. */
+/** Layer norm, GELU and the token cross-entropy with hand-written gradients give the values and gradients autodiff gives. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectBackend } from '../../../trainers/backend/index.ts';
+import { crossEntropySum } from '../../../trainers/model/cross-entropy.ts';
 import { gelu, layerNorm } from '../../../trainers/model/fused.ts';
 import { tf, type Tensor } from '../../../trainers/tf.ts';
 
@@ -45,4 +46,16 @@ test('gelu: value and gradient equal autodiff of 0.5 x (1 + tanh(c (x + 0.044715
   const ours = tf.grad((xi: Tensor) => tf.sum(gelu(xi).square()))(x);
   const auto = tf.grad((xi: Tensor) => tf.sum(reference(xi).square()))(x);
   assert.ok((await maxDiff(ours, auto)) < 1e-4);
+});
+
+test('cross-entropy (native SparseSoftmaxCrossEntropyWithLogits on tensorflow): value and gradient equal autodiff of the formula', async () => {
+  await selectBackend('tensorflow');
+  const logits = seeded([6, 11], 6);
+  const targets = tf.tensor1d([0, 3, 10, 5, 5, 1], 'int32');
+  const weights = tf.tensor1d([1, 0, 1, 1, 0.5, 1]);
+  const reference = (z: Tensor): Tensor => tf.sum(tf.logSumExp(z, 1).sub(tf.sum(z.mul(tf.oneHot(targets, 11)), 1)).mul(weights));
+  assert.ok((await maxDiff(crossEntropySum(logits.as2D(6, 11), targets, weights), reference(logits))) < 1e-5);
+  const ours = tf.grad((z: Tensor) => crossEntropySum(z.as2D(6, 11), targets, weights).mul(3))(logits);
+  const auto = tf.grad((z: Tensor) => reference(z).mul(3))(logits);
+  assert.ok((await maxDiff(ours, auto)) < 1e-5);
 });
