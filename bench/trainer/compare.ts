@@ -5,6 +5,7 @@
  * the medians over rounds and our native backend's ratios to both Python modes.
  *
  *   node bench/trainer/compare.ts [--rounds 3] [--python /work/venv-tf/bin/python] [--shapes tiny,10m] [--slow]
+ *                                  [--backends tensorflow,wasm,cpu]
  *
  * The slow backends (wasm, pure-JS cpu) run in the first round only, with fewer steps; --slow adds the cpu
  * backend on the 10M shape (minutes a step).
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' }, python: { type: 'string', default: '/work/venv-tf/bin/python' },
-    shapes: { type: 'string', default: 'tiny,10m' }, slow: { type: 'boolean', default: false }, threads: { type: 'string', default: '2' },
+    shapes: { type: 'string', default: 'tiny,10m' }, backends: { type: 'string', default: 'tensorflow,wasm,cpu' }, slow: { type: 'boolean', default: false }, threads: { type: 'string', default: '2' },
   },
 });
 
@@ -48,6 +49,8 @@ const runners: Runner[] = [
   { label: 'wasm', once: true, command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'wasm', ...slow(s)], shapes: ['tiny', '10m'] },
   { label: 'cpu', once: true, command: process.execPath, args: (s) => ['bench/trainer/step.ts', '--backend', 'cpu', ...slow(s)], shapes: values.slow ? ['tiny', '10m'] : ['tiny'] },
 ];
+const chosen = new Set(values.backends.split(','));
+for (let i = runners.length - 1; i >= 0; i--) if (!chosen.has(runners[i]?.label ?? '')) runners.splice(i, 1);
 if (existsSync(values.python)) {
   for (const mode of ['eager', 'function'] as const) {
     runners.push({ label: `python_${mode}`, command: values.python, args: (s) => ['bench/trainer/python_step.py', ...fast(s), '--mode', mode], shapes: ['tiny', '10m'] });
