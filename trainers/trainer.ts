@@ -99,6 +99,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
   const { options, hooks, state, student } = c;
   const context = student.config.context;
   let lastSaved: string | undefined;
+  // A resumed run's starting step is already on disk (it is the checkpoint it resumed from).
   let savedStep = state.step;
   let lastLoss: number | undefined;
   let lastEvalLoss: number | undefined;
@@ -116,7 +117,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
   }
 
   const save = async (): Promise<void> => {
-    if (savedStep === state.step && lastSaved !== undefined) return;
+    if (savedStep === state.step) return;
     state.cursor = c.stream.cursor();
     const saved = await saveCheckpoint(
       options.out,

@@ -39,7 +39,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       signal: interrupt.signal,
     });
     const why = { steps: 'reached the last step', 'end-of-data': 'the corpus passes are done', signal: 'stopped' }[result.stoppedBy];
-    process.stderr.write(`lamini: ${why} at step ${result.step}${result.checkpoint === undefined ? '' : `; checkpoint ${result.checkpoint}`}\n`);
+    const saved = result.checkpoint === undefined ? '; nothing new to save' : `; checkpoint ${result.checkpoint}`;
+    process.stderr.write(`lamini: ${why} at step ${result.step}${saved}\n`);
     return 0;
   } finally {
     interrupt.release();

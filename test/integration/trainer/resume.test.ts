@@ -49,6 +49,11 @@ test('a run killed with kill -9 resumes from its last checkpoint with the same p
   assert.ok(resumedFrom >= 10 && resumedFrom % 10 === 0 && resumedFrom <= killedAt, `resumed at ${resumedFrom}, killed at ${killedAt}`);
   const resumed = logged(again.stdout);
   assert.deepEqual(resumed.map((e) => e.step), Array.from({ length: 40 - resumedFrom }, (_, i) => resumedFrom + 1 + i));
+  // Once more after the end: nothing to do, and nothing written over the last checkpoint.
+  const done = await lamini(args('killed'), {}, 120_000);
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stderr, /reached the last step at step 40; nothing new to save/);
+  assert.equal(done.stdout.trim(), '', 'no step is taken');
   for (const e of resumed) {
     const ref = reference.get(e.step);
     assert.ok(ref?.loss !== undefined && e.loss !== undefined, `step ${e.step} has a loss`);
