@@ -24,7 +24,7 @@ manifest) in a seeded block-shuffled order; 1% of the ids (by hash) are held out
 never trained on. Checkpoints are Hugging Face GPT-2 folders (config.json, model.safetensors, tokenizer.json)
 with the trainer's state beside them (trainer_state.json, optimizer.safetensors); running the same command
 again with the same --out resumes from the last one and sees exactly the rows an uninterrupted run would have.
-Ctrl-C stops after the current step and saves a checkpoint.
+Ctrl-C stops after the current step and saves a checkpoint (exit 130, as "lamini run").
 
 Presets (from scratch they train a byte-level BPE of up to the preset's vocabulary on the corpus):
 ${presetLines}
@@ -52,8 +52,9 @@ Options:
   --backend NAME        auto (default: tensorflow-gpu, tensorflow, wasm, cpu, best first), or one of them
   --threads N           native TensorFlow threads (default: its own choice)
   --seed N              seed of the initial weights and the data order (default 1)
+  --log-every N         a progress line (or JSON line) every N steps (default 10), and at evaluations
   --json                one JSON line per logged step: step, loss, eval_loss (when computed),
-                        tokens_per_second, lr, grad_norm, examples, epoch
+                        tokens_per_second, lr, grad_norm, examples, epoch, time
 
 ${COMMON}`,
 
@@ -72,7 +73,7 @@ Options:
   --seed N              seed for sampling (default 1)
   --no-wrapper          send the text as it is, without the Alpaca wrapper
   --backend NAME        as for train (default auto)
-  --json                print {"response", "tokens", "stopped"} as JSON
+  --json                print {"response", "tokens", "stopped", "checkpoint"} as JSON
 
 ${COMMON}`,
 };

@@ -21,28 +21,42 @@ export function trainStep(model: Gpt2, optimizer: AdamW, micro: readonly Batch[]
   const counted = micro.reduce((n, b) => n + b.lossTokens, 0);
   if (counted === 0) throw new Error('a training step needs at least one counted token');
   const vars = [...model.params.values()];
-  return tf.tidy(() => {
-    let sum: Map<string, Tensor> | undefined;
-    let loss: Scalar = tf.scalar(0);
-    for (const b of micro) {
-      const { value, grads } = tf.variableGrads(() => {
-        const { ids, targets, weights } = batchTensors(b);
-        return model.lossSum(ids, targets, weights).div<Scalar>(counted);
-      }, vars);
-      loss = loss.add(value);
-      const named = new Map<string, Tensor>();
-      for (const [name, v] of model.params) {
-        const g = grads[v.name];
-        if (g === undefined) throw new Error(`no gradient for ${name}`);
-        named.set(name, sum === undefined ? g : (sum.get(name) ?? g).add(g));
+  // Running sums, each micro-batch's gradients freed once added: memory stays at one batch's activations plus
+  // two copies of the parameters, however many micro-batches accumulate.
+  let sum: Map<string, Tensor> | undefined;
+  let loss: Scalar = tf.scalar(0);
+  for (const b of micro) {
+    const { value, grads } = tf.variableGrads(() => {
+      const { ids, targets, weights } = batchTensors(b);
+      return model.lossSum(ids, targets, weights).div<Scalar>(counted);
+    }, vars);
+    const total = loss.add<Scalar>(value);
+    loss.dispose();
+    value.dispose();
+    loss = total;
+    const next = new Map<string, Tensor>();
+    for (const [name, v] of model.params) {
+      const g = grads[v.name];
+      if (g === undefined) throw new Error(`no gradient for ${name}`);
+      const before = sum?.get(name);
+      if (before === undefined) next.set(name, g);
+      else {
+        next.set(name, before.add(g));
+        before.dispose();
+        g.dispose();
       }
-      sum = named;
     }
-    if (sum === undefined) throw new Error('a training step needs a micro-batch');
-    const { grads, norm } = clipByGlobalNorm(sum, maxGradNorm);
-    optimizer.apply(grads, lr);
-    return { loss, gradNorm: norm };
+    sum = next;
+  }
+  if (sum === undefined) throw new Error('a training step needs a micro-batch');
+  const grads = sum;
+  const gradNorm = tf.tidy(() => {
+    const clipped = clipByGlobalNorm(grads, maxGradNorm);
+    optimizer.apply(clipped.grads, lr);
+    return clipped.norm;
   });
+  for (const g of grads.values()) g.dispose();
+  return { loss, gradNorm };
 }
 
 /** Mean loss per counted token over these batches, without gradients. */

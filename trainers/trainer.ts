@@ -68,7 +68,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks): Promise<T
       state.total_steps = options.steps;
       state.schedule = { ...state.schedule, total: options.steps };
     }
-    const evalBatches = await evalSet(options, stream.cursor().coveredTo, student.tokenizer, student.config, state.batch_size);
+    const evalBatches = await evalSet(options, stream.cursor(), student.tokenizer, student.config, state.batch_size);
     hooks.say(
       `lamini: ${start.state === undefined ? (options.init === undefined ? 'new student from scratch' : `finetuning ${options.init}`) : `resuming at step ${state.step}`}` +
         ` (${describeShape(student.config)}), ${state.batch_size} × ${state.grad_accum} examples a step, ` +
@@ -165,7 +165,8 @@ async function loop(c: LoopContext): Promise<TrainResult> {
       continue;
     }
     state.step += 1;
-    const lr = learningRate(state.step, state.schedule);
+    // Hugging Face's schedulers give update k the rate of step k − 1 (the updates taken before it).
+    const lr = learningRate(state.step - 1, state.schedule);
     const result = trainStep(c.model, c.optimizer, micro, lr, state.max_grad_norm);
     const loss = (await result.loss.data())[0] ?? Number.NaN;
     const gradNorm = (await result.gradNorm.data())[0] ?? Number.NaN;
@@ -200,19 +201,29 @@ async function loop(c: LoopContext): Promise<TrainResult> {
     }
     if (state.step % options.saveEvery === 0) await save();
   }
+  const last = state.history.at(-1);
+  if (stoppedBy === 'end-of-data' && c.evalBatches.length > 0 && state.step > 0 && !(last?.step === state.step && last.eval_loss !== undefined)) {
+    // The data ran out before the planned last step (the plan counts rows before the split): evaluate the end too.
+    lastEvalLoss = await evalLoss(c.model, c.evalBatches);
+    const entry: LogEntry = {
+      step: state.step, eval_loss: lastEvalLoss, lr: learningRate(state.step - 1, state.schedule), grad_norm: 0, tokens_per_second: 0,
+      examples: state.examples_seen, epoch: c.stream.cursor().epoch, time: new Date().toISOString(),
+    };
+    state.history.push(entry);
+    hooks.onLog(entry, { total: state.total_steps, etaSeconds: 0 });
+  }
   if (state.step > 0) await save();
   return { backend: c.backend, step: state.step, checkpoint: lastSaved, stoppedBy, lastLoss, lastEvalLoss };
 }
 
-/** `gradAccum` micro-batches; fewer (or none) only where the stream ends. */
+/**
+ * `gradAccum` micro-batches; fewer (or none) only where the stream ends. One take for the whole step: a take
+ * cancelled while it waits for new shards (Ctrl-C while following) leaves the cursor where the last step ended.
+ */
 async function nextMicroBatches(stream: RowStream, state: TrainerState, tokenizer: Tokenizer, context: number): Promise<Batch[]> {
+  const rows = await stream.take(state.batch_size * state.grad_accum);
   const out: Batch[] = [];
-  for (let i = 0; i < state.grad_accum; i++) {
-    const rows = await stream.take(state.batch_size);
-    if (rows.length === 0) break;
-    out.push(toBatch(rows, tokenizer, context));
-    if (rows.length < state.batch_size) break;
-  }
+  for (let i = 0; i < rows.length; i += state.batch_size) out.push(toBatch(rows.slice(i, i + state.batch_size), tokenizer, context));
   return out;
 }
 
@@ -231,11 +242,14 @@ async function startingPoint(options: TrainOptions, batchSize: number, hooks: Tr
     const tokenizer = parseTokenizerJson(parts.tokenizerJson, `${latest.dir}/tokenizer.json`);
     checkResumable(options, parts.config, tokenizer, latest.dir);
     hooks.say(`lamini: resuming from ${latest.dir}`);
+    // A later --steps (without --epochs) may need more passes; adding passes at the end leaves the order of
+    // every earlier one as it was.
+    const needed = options.steps !== undefined && options.epochs === undefined ? ((await newStreamOptions(options, state.batch_size)).epochs ?? 1) : 1;
     return {
       student: { config: parts.config, tokenizer, weights: new Map(parts.weights) },
       state,
       moments: { step: state.step, tensors: parts.optimizer },
-      cursor: state.cursor,
+      cursor: { ...state.cursor, epochs: Math.max(state.cursor.epochs, needed) },
     };
   }
   const streamStart = await newStreamOptions(options, batchSize);
@@ -315,9 +329,10 @@ async function freshState(options: TrainOptions, cursor: Cursor, batchSize: numb
   };
 }
 
-async function evalSet(options: TrainOptions, snapshot: number, tokenizer: Tokenizer, config: Gpt2Config, batchSize: number): Promise<Batch[]> {
-  if (options.evalExamples === 0 || options.evalPermille === 0) return [];
-  const rows = await evalRows(options.dataDir, snapshot, { permille: options.evalPermille, limit: options.evalExamples });
+/** The held-out rows the stream skips: the cursor's split (a resumed run keeps its own), first in manifest order. */
+async function evalSet(options: TrainOptions, cursor: Cursor, tokenizer: Tokenizer, config: Gpt2Config, batchSize: number): Promise<Batch[]> {
+  if (options.evalExamples === 0 || cursor.evalPermille === 0) return [];
+  const rows = await evalRows(options.dataDir, cursor.coveredTo, { permille: cursor.evalPermille, limit: options.evalExamples });
   const batches: Batch[] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(toBatch(rows.slice(i, i + batchSize), tokenizer, config.context));
   return batches;

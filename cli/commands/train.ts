@@ -41,7 +41,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const why = { steps: 'reached the last step', 'end-of-data': 'the corpus passes are done', signal: 'stopped' }[result.stoppedBy];
     const saved = result.checkpoint === undefined ? '; nothing new to save' : `; checkpoint ${result.checkpoint}`;
     process.stderr.write(`lamini: ${why} at step ${result.step}${saved}\n`);
-    return 0;
+    return result.stoppedBy === 'signal' ? 130 : 0;
   } finally {
     interrupt.release();
   }

@@ -25,15 +25,16 @@ export class Gpt2 {
   readonly shape: ModelShape;
   readonly params: ReadonlyMap<string, Variable>;
   private readonly options: Gpt2Options;
-  private readonly masks = new Map<number, Tensor2D>();
+  private mask: Tensor2D | undefined;
 
   constructor(shape: ModelShape, weights: FloatTensors, options: Gpt2Options) {
     this.shape = shape;
     this.options = options;
     const params = new Map<string, Variable>();
     for (const [name, w] of weights) {
-      // Engine-unique variable names: two students (or a test's two models) can live in one process.
-      params.set(name, tf.variable(tf.tensor(w.data, [...w.shape], 'float32'), true));
+      // Engine-unique variable names: two students (or a test's two models) can live in one process. The tidy
+      // frees the initial tensor (the variable holds its own reference to the data).
+      params.set(name, tf.tidy(() => tf.variable(tf.tensor(w.data, [...w.shape], 'float32'), true)));
     }
     this.params = params;
   }
@@ -81,8 +82,8 @@ export class Gpt2 {
 
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
-    for (const m of this.masks.values()) m.dispose();
-    this.masks.clear();
+    this.mask?.dispose();
+    this.mask = undefined;
   }
 
   private block(x: Tensor, i: number, batch: number, time: number): Tensor {
@@ -124,16 +125,15 @@ export class Gpt2 {
     return tf.matMul(tf.oneHot(flatIds.toInt(), this.shape.vocabSize), wte);
   }
 
-  /** [time, time]: 0 on and below the diagonal, a large negative number above (kept, one per length). */
+  /** [time, time]: 0 on and below the diagonal, a large negative number above; one full-context mask, sliced. */
   private causalMask(time: number): Tensor2D {
-    let mask = this.masks.get(time);
-    if (mask === undefined) {
-      const values = new Float32Array(time * time);
-      for (let r = 0; r < time; r++) for (let c = r + 1; c < time; c++) values[r * time + c] = -1e9;
-      mask = tf.keep(tf.tensor2d(values, [time, time]));
-      this.masks.set(time, mask);
+    if (this.mask === undefined) {
+      const n = this.shape.context;
+      const values = new Float32Array(n * n);
+      for (let r = 0; r < n; r++) for (let c = r + 1; c < n; c++) values[r * n + c] = -1e9;
+      this.mask = tf.keep(tf.tensor2d(values, [n, n]));
     }
-    return mask;
+    return this.mask.slice([0, 0], [time, time]);
   }
 
   private p(name: string): Tensor {

@@ -4,6 +4,7 @@
  * biases or layer-norm gains (the usual rule: parameters of rank < 2 are not decayed). The moments are plain
  * tensors that a checkpoint saves and a resume restores, so a resumed run takes exactly the same steps.
  */
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { tf, type Tensor, type Variable } from '../tf.ts';
 import type { FloatTensor } from '../checkpoint/safetensors.ts';
 import { floats } from '../model/gpt2.ts';
@@ -36,8 +37,8 @@ export class AdamW {
     this.config = config;
     this.t = restored?.step ?? 0;
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(restoredOrZeros(restored, `${name}.exp_avg`, p), false));
-      this.v.set(name, tf.variable(restoredOrZeros(restored, `${name}.exp_avg_sq`, p), false));
+      this.m.set(name, tf.tidy(() => tf.variable(restoredOrZeros(restored, `${name}.exp_avg`, p), false)));
+      this.v.set(name, tf.tidy(() => tf.variable(restoredOrZeros(restored, `${name}.exp_avg_sq`, p), false)));
     }
   }
 
@@ -83,10 +84,16 @@ export class AdamW {
 }
 
 function restoredOrZeros(restored: Moments | undefined, key: string, like: Variable): Tensor {
-  const saved = restored?.tensors.get(key);
-  if (saved === undefined) return tf.zerosLike(like);
+  if (restored === undefined) return tf.zerosLike(like);
+  const saved = restored.tensors.get(key);
+  // Zeros in place of a missing moment would change the bias correction without a word: refuse instead.
+  if (saved === undefined) throw new LaminiError(ErrorCodes.CHECKPOINT_INVALID, `optimizer.safetensors has no ${key}`, { details: { key } });
   if (saved.shape.join(',') !== like.shape.join(',')) {
-    throw new Error(`optimizer moment ${key} has shape [${saved.shape.join(', ')}], the parameter [${like.shape.join(', ')}]`);
+    throw new LaminiError(
+      ErrorCodes.CHECKPOINT_INVALID,
+      `optimizer.safetensors: ${key} has shape [${saved.shape.join(', ')}], the parameter [${like.shape.join(', ')}]`,
+      { details: { key } },
+    );
   }
   return tf.tensor(saved.data, [...saved.shape], 'float32');
 }

@@ -11,7 +11,10 @@ export interface Schedule {
   minRatio: number;
 }
 
-/** Steps count from 1. */
+/**
+ * The rate after `step` updates, as Hugging Face's schedulers count (`current_step`): update k is taken at
+ * learningRate(k − 1), so the first update of a warmup is at 0 and the last one is not.
+ */
 export function learningRate(step: number, s: Schedule): number {
   if (s.warmup > 0 && step <= s.warmup) return (s.peak * step) / s.warmup;
   if (s.total === null) return s.peak;
