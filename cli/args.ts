@@ -1,6 +1,7 @@
 /** Flag parsing with node:util; an unknown or malformed option is a one-line usage error. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../trainers/backend/index.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -38,6 +39,14 @@ export function intOption(values: Parsed['values'], name: string, min = 0): numb
 export function stringOption(values: Parsed['values'], name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** `--backend NAME` for the commands that run a student (default auto). */
+export function backendOption(values: Parsed['values']): BackendChoice {
+  const raw = stringOption(values, 'backend') ?? 'auto';
+  const choice = BACKEND_CHOICES.find((c) => c === raw);
+  if (choice === undefined) throw new LaminiError(ErrorCodes.USAGE, `--backend must be one of ${BACKEND_CHOICES.join(', ')}, got "${raw}"`);
+  return choice;
 }
 
 /** Any finite number (`--lr 3e-4`, `--temperature 0.7`). */

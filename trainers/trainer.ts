@@ -63,7 +63,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks): Promise<T
   });
   const optimizer = new AdamW(model.params, options.adamw, start.moments);
   try {
-    const state = start.state ?? (await freshState(options, stream.cursor(), batchSize));
+    const state = start.state ?? freshState(options, stream.cursor(), batchSize);
     if (start.state !== undefined && options.steps !== undefined && options.steps !== start.state.total_steps) {
       state.total_steps = options.steps;
       state.schedule = { ...state.schedule, total: options.steps };
@@ -298,10 +298,11 @@ async function trainRowsEstimate(options: TrainOptions): Promise<number> {
   return Math.floor(rows * (1 - options.evalPermille / 1000));
 }
 
-async function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): Promise<TrainerState> {
+function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): TrainerState {
   let total: number | null = options.steps ?? null;
   if (total === null && !options.follow) {
-    const rows = await trainRowsEstimate(options);
+    // The stream's own snapshot (not a second read of the manifest), less the held-out share.
+    const rows = Math.floor(cursor.passRows * (1 - cursor.evalPermille / 1000));
     total = Math.max(1, Math.ceil((cursor.epochs * rows) / (batchSize * options.gradAccum)));
   }
   const schedule: Schedule = {

@@ -2,13 +2,13 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
-import { BACKEND_CHOICES, backendCapabilities, ensureBackend, selectBackend, type BackendChoice } from '../../trainers/backend/index.ts';
+import { backendCapabilities, ensureBackend, selectBackend } from '../../trainers/backend/index.ts';
 import { latestCheckpoint } from '../../trainers/checkpoint/index.ts';
 import { generate } from '../../trainers/generate.ts';
 import { Gpt2 } from '../../trainers/model/gpt2.ts';
 import { alpacaPrompt } from '../../trainers/prompt.ts';
 import { studentFromInit } from '../../trainers/student.ts';
-import { intOption, numberOption, parse, stringOption } from '../args.ts';
+import { backendOption, intOption, numberOption, parse, stringOption } from '../args.ts';
 import { HELP } from '../help.ts';
 
 export async function askCommand(argv: string[]): Promise<number> {
@@ -25,9 +25,7 @@ export async function askCommand(argv: string[]): Promise<number> {
   if (instruction === '') throw new LaminiError(ErrorCodes.USAGE, 'give the instruction to answer (see "lamini ask --help")');
   const where = stringOption(values, 'checkpoint');
   if (where === undefined) throw new LaminiError(ErrorCodes.USAGE, '--checkpoint DIR is required (see "lamini ask --help")');
-  const backend = stringOption(values, 'backend') ?? 'auto';
-  if (!BACKEND_CHOICES.some((c) => c === backend)) throw new LaminiError(ErrorCodes.USAGE, `--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
-  const choice = BACKEND_CHOICES.find((c) => c === backend) ?? 'auto';
+  const choice = backendOption(values);
   const temperature = numberOption(values, 'temperature') ?? 0;
   const topP = numberOption(values, 'top-p') ?? 1;
   if (temperature < 0) throw new LaminiError(ErrorCodes.USAGE, '--temperature must be >= 0');
@@ -35,7 +33,7 @@ export async function askCommand(argv: string[]): Promise<number> {
 
   const dir = await modelFolder(where);
   await ensureBackend(choice, { log: (line) => process.stderr.write(`${line}\n`) });
-  const selected = await selectBackend(choice satisfies BackendChoice);
+  const selected = await selectBackend(choice);
   const student = await studentFromInit(dir);
   const model = new Gpt2(student.config, student.weights, {
     embedding: backendCapabilities(selected.name).gatherGradient ? 'gather' : 'one-hot',

@@ -1,12 +1,11 @@
 /** `lamini train`: flags → TrainOptions, then the trainer, with a progress line or JSON lines. */
 import { join } from 'node:path';
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
-import { BACKEND_CHOICES, type BackendChoice } from '../../trainers/backend/index.ts';
 import { isPresetName } from '../../trainers/model/shape.ts';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../trainers/options.ts';
 import type { LogEntry } from '../../trainers/state.ts';
 import { train } from '../../trainers/trainer.ts';
-import { intOption, numberOption, parse, stringOption, type Parsed } from '../args.ts';
+import { backendOption, intOption, numberOption, parse, stringOption, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { trapInterrupt } from './run-setup.ts';
@@ -51,8 +50,7 @@ function trainOptions(values: Parsed['values']): TrainOptions {
   const config = configFrom(values);
   const preset = stringOption(values, 'preset') ?? 'tiny';
   if (!isPresetName(preset)) throw new LaminiError(ErrorCodes.USAGE, `--preset must be tiny, small or gpt2, got "${preset}"`);
-  const backend = stringOption(values, 'backend') ?? TRAIN_DEFAULTS.backend;
-  if (!isBackendChoice(backend)) throw new LaminiError(ErrorCodes.USAGE, `--backend must be one of ${BACKEND_CHOICES.join(', ')}, got "${backend}"`);
+  const backend = backendOption(values);
   const options: TrainOptions = {
     dataDir: config.dataDir,
     out: stringOption(values, 'out') ?? join(config.dataDir, 'checkpoints'),
@@ -86,10 +84,6 @@ function trainOptions(values: Parsed['values']): TrainOptions {
   set('warmup', intOption(values, 'warmup', 0));
   set('threads', intOption(values, 'threads', 1));
   return options;
-}
-
-function isBackendChoice(name: string): name is BackendChoice {
-  return BACKEND_CHOICES.some((c) => c === name);
 }
 
 function percentToPermille(raw: string | undefined): number | undefined {

@@ -42,10 +42,6 @@ export class AdamW {
     }
   }
 
-  get step(): number {
-    return this.t;
-  }
-
   /** One update with these gradients (already clipped) at learning rate `lr`. */
   apply(grads: ReadonlyMap<string, Tensor>, lr: number): void {
     this.t += 1;

@@ -1,6 +1,7 @@
 /** Reading a tokenizer.json, whatever its model: the file's text, and its top-level JSON object. */
 import { readFile } from 'node:fs/promises';
 import { ErrorCodes, LaminiError } from '../../common/errors.ts';
+import type { AddedToken } from './spec.ts';
 
 export type Json = Record<string, unknown>;
 /** Builds the TOKENIZER_INVALID error for one problem (the source is already bound). */
@@ -34,4 +35,24 @@ export async function readTokenizerText(path: string): Promise<string> {
       details: { path },
     });
   }
+}
+
+/** `added_tokens`, checked; options that would change the ids (lstrip, rstrip, single_word) are refused. */
+export function readAddedTokens(value: unknown, fail: Fail): AddedToken[] {
+  if (value == null) return [];
+  if (!Array.isArray(value)) throw fail('added_tokens is not an array');
+  return value.map((token: unknown, i): AddedToken => {
+    const where = `added_tokens[${i}]`;
+    if (!isObject(token)) throw fail(`${where} is not an object`);
+    const { id, content } = token;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw fail(`${where}.id is not a non-negative integer`);
+    if (typeof content !== 'string' || content === '') throw fail(`${where}.content is not a non-empty string`);
+    for (const flag of ['single_word', 'lstrip', 'rstrip']) {
+      if (token[flag] === true) throw fail(`unsupported ${where}.${flag} true (${JSON.stringify(content)})`);
+    }
+    const special = token['special'] === true;
+    // When the flag is absent HF takes normalized = !special.
+    const normalized = typeof token['normalized'] === 'boolean' ? token['normalized'] : !special;
+    return { id, content, special, normalized };
+  });
 }

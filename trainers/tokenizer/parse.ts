@@ -5,8 +5,8 @@
  * from HF. `truncation` and `padding` are ignored: they shape batches, which the trainer does itself.
  */
 import type { LaminiError } from '../../common/errors.ts';
-import { isObject, parseRoot, readTokenizerText } from './json-file.ts';
-import { invalidTokenizer, type AddedToken, type ByteLevelBpeSpec } from './spec.ts';
+import { isObject, parseRoot, readAddedTokens, readTokenizerText } from './json-file.ts';
+import { invalidTokenizer, type ByteLevelBpeSpec } from './spec.ts';
 import { ByteLevelBpeTokenizer, type Tokenizer } from './tokenizer.ts';
 
 export function parseTokenizerJson(text: string, source = 'tokenizer.json'): Tokenizer {
@@ -77,25 +77,6 @@ function readMerges(value: unknown, fail: Fail): [string, string][] {
       if (typeof left === 'string' && typeof right === 'string') return [left, right];
     }
     throw fail(`model.merges[${i}] is ${JSON.stringify(merge)}, not "left right" or ["left", "right"]`);
-  });
-}
-
-function readAddedTokens(value: unknown, fail: Fail): AddedToken[] {
-  if (value == null) return [];
-  if (!Array.isArray(value)) throw fail('added_tokens is not an array');
-  return value.map((token: unknown, i): AddedToken => {
-    const where = `added_tokens[${i}]`;
-    if (!isObject(token)) throw fail(`${where} is not an object`);
-    const { id, content } = token;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw fail(`${where}.id is not a non-negative integer`);
-    if (typeof content !== 'string' || content === '') throw fail(`${where}.content is not a non-empty string`);
-    for (const flag of ['single_word', 'lstrip', 'rstrip']) {
-      if (token[flag] === true) throw fail(`unsupported ${where}.${flag} true (${JSON.stringify(content)})`);
-    }
-    const special = token['special'] === true;
-    // When the flag is absent HF takes normalized = !special.
-    const normalized = typeof token['normalized'] === 'boolean' ? token['normalized'] : !special;
-    return { id, content, special, normalized };
   });
 }
 

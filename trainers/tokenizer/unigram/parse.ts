@@ -10,7 +10,7 @@ import { invalidTokenizer } from '../spec.ts';
 import type { AddedTokenMatch } from '../pretokenize.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import { readDecoder } from './decoder.ts';
-import { parseRoot } from '../json-file.ts';
+import { parseRoot, readAddedTokens } from '../json-file.ts';
 import { describe, isObject, type Fail } from './json.ts';
 import { readPreTokenizer } from './metaspace.ts';
 import { UnigramModel } from './model.ts';
@@ -37,7 +37,7 @@ export function parseUnigramTokenizerJson(text: string, source = 'tokenizer.json
   if (post != null && !(isObject(post) && post['type'] === 'TemplateProcessing')) {
     throw fail(`unsupported post_processor ${describe(post)}; only TemplateProcessing is supported`);
   }
-  const addedTokens = readAddedTokens(root['added_tokens'], pieces, fail);
+  const addedTokens = readVocabAddedTokens(root['added_tokens'], pieces, fail);
   const tokens: (string | undefined)[] = pieces.map(([piece]) => piece);
   for (const added of addedTokens) tokens[added.id] = added.content;
   const holes = tokens.findIndex((t) => t === undefined);
@@ -68,24 +68,13 @@ function readPieces(value: unknown, fail: Fail): [string, number][] {
   });
 }
 
-function readAddedTokens(value: unknown, pieces: readonly [string, number][], fail: Fail): AddedTokenMatch[] {
-  if (value == null) return [];
-  if (!Array.isArray(value)) throw fail('added_tokens is not an array');
+/** The file's added tokens, each checked against the pieces it may share an id with. */
+function readVocabAddedTokens(value: unknown, pieces: readonly [string, number][], fail: Fail): AddedTokenMatch[] {
   const ids = new Map(pieces.map(([piece], id) => [piece, id]));
-  return value.map((token: unknown, i): AddedTokenMatch => {
-    const where = `added_tokens[${i}]`;
-    if (!isObject(token)) throw fail(`${where} is not an object`);
-    const { id, content } = token;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw fail(`${where}.id is not a non-negative integer`);
-    if (typeof content !== 'string' || content === '') throw fail(`${where}.content is not a non-empty string`);
-    for (const flag of ['single_word', 'lstrip', 'rstrip']) {
-      if (token[flag] === true) throw fail(`unsupported ${where}.${flag} true (${JSON.stringify(content)})`);
-    }
+  return readAddedTokens(value, fail).map(({ id, content, normalized }): AddedTokenMatch => {
     const inVocab = ids.get(content);
     if (inVocab !== undefined && inVocab !== id) throw fail(`added token ${JSON.stringify(content)} has id ${id} but model.vocab says ${inVocab}`);
     if (inVocab === undefined && id < pieces.length) throw fail(`added token ${JSON.stringify(content)} reuses id ${id} of model.vocab`);
-    // When the flag is absent HF takes normalized = !special.
-    const normalized = typeof token['normalized'] === 'boolean' ? token['normalized'] : token['special'] !== true;
     return { id, content, normalized };
   });
 }
