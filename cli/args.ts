@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../trainers/backend/index.ts';
+import { isLogFormat, LOG_FORMATS, type LogFormat } from '../observability/log.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -100,4 +101,27 @@ export function roleTeacherFlags(values: Parsed['values']): Record<string, strin
     'teacher.instruction.baseUrl': stringOption(values, 'instruction-teacher-url'),
     'teacher.response.baseUrl': stringOption(values, 'response-teacher-url'),
   };
+}
+
+/** `--metrics-port N` and `--log-format text|json`: the observability flags of run, operator and train (observability/). */
+export const OBSERVABILITY_OPTIONS: Options = { 'metrics-port': { type: 'string' }, 'log-format': { type: 'string' } };
+
+/** The lines `--help` shows for OBSERVABILITY_OPTIONS. */
+export const OBSERVABILITY_HELP = `  --metrics-port N      serve Prometheus metrics at http://127.0.0.1:N/metrics while it runs (0: any free
+                        port, named in the log); the metrics are listed in docs/operations.md
+  --log-format FORMAT   text (default: the readable lines) or json: one JSON object a line on stderr with
+                        time, level, command, msg and the event's fields (secrets masked)`;
+
+/** `--metrics-port N` (0: any free port, announced in the log); undefined: no metrics endpoint. */
+export function metricsPortOption(values: Parsed['values']): number | undefined {
+  const port = intOption(values, 'metrics-port', 0);
+  if (port !== undefined && port > 65_535) throw new LaminiError(ErrorCodes.USAGE, `--metrics-port must be a port from 0 to 65535, got "${port}"`);
+  return port;
+}
+
+/** `--log-format text|json` (default text, the readable lines). */
+export function logFormatOption(values: Parsed['values']): LogFormat {
+  const raw = stringOption(values, 'log-format') ?? 'text';
+  if (!isLogFormat(raw)) throw new LaminiError(ErrorCodes.USAGE, `--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
+  return raw;
 }

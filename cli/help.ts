@@ -1,4 +1,5 @@
 /** The words `lamini --help` and `lamini COMMAND --help` print. */
+import { OBSERVABILITY_HELP } from './args.ts';
 import { STUDENT_HELP } from './help-student.ts';
 
 export const VERSION = '0.1.0';
@@ -9,6 +10,47 @@ const COMMON = `Common options:
   -h, --help         this help`;
 
 export const HELP: Record<string, string> = {
+  eval: `Usage: lamini eval --checkpoint DIR --tasks FILE... [--json] [--no-wrapper] [--limit N] [options]
+       lamini eval convert --format NAME IN OUT [--labels FILE]
+
+Scores a student (GPT-2 or T5 family) zero-shot on task files (JSON Lines, docs/evaluation.md):
+  multiple choice  {"context", "choices", "gold"}: the log-likelihood of each choice after the context; acc
+                   (the most likely choice is gold) and acc_norm (log-likelihood divided by the choice's length
+                   in characters), with standard errors, exactly as lm-evaluation-harness computes them
+  partial choice   {"contexts", "continuation", "gold"}: one continuation after each context (WinoGrande)
+  generation       {"prompt", "reference"}: a greedy answer; exact match, token F1 and ROUGE-L
+and on the corpus's held-out split (the ids the trainer never trains on): loss per token and perplexity.
+Prints a table (or --json), and appends one row per task and metric under <data-dir>/results/, which
+"lamini query" reads as the view results (checkpoint, corpus_seq, task, metric, value, stderr, n, ...).
+
+Options:
+  --checkpoint DIR      a checkpoint folder, a folder of them (the latest is used), or a Hugging Face GPT-2 or
+                        T5 folder with config.json, model.safetensors and tokenizer.json
+  --tasks FILE...       task files or folders of them (*.jsonl); repeat the flag, list several after it, or
+                        separate with commas
+  --no-wrapper          send contexts and prompts as they are (as the harness does), not inside the Alpaca
+                        prompt the student was trained with
+  --target-delimiter S  text between a context and each choice (default " " raw, "" with the wrapper, whose
+                        prompt ends with "### Response:" and a newline)
+  --limit N             only the first N items of each task
+  --max-new-tokens N    longest generated answer (default 64)
+  --heldout N           held-out rows to score (default 100; 0: none); the split is the one in the
+                        checkpoint's trainer_state.json, else the current corpus at 1%
+  --no-record           do not append to the results store
+  --samples FILE        write each item's scores as JSON Lines (task, id, gold, lls, pred, predNorm, acc,
+                        accNorm; or prediction, exactMatch, f1, rougeL), like the harness's --log_samples
+  --backend NAME        as for train (default auto)
+  --threads N           native TensorFlow threads (default: its own choice)
+  --json                print the whole report as one JSON object
+
+convert reads a public file (JSON Lines, a JSON array, or Parquet) in the named layout and writes a task file
+with the harness's prompt for that task; records without a gold answer (test splits) are left out and counted.
+  --format NAME         sciq, arc, openbookqa, piqa, hellaswag, winogrande, boolq, wic, wsc, glue-cola,
+                        glue-sst2, glue-mrpc, glue-qqp, glue-mnli, glue-qnli, glue-rte, glue-wnli
+  --labels FILE         PIQA's original release: its labels file (one 0/1 per line)
+
+${COMMON}`,
+
   main: `lamini — grow an instruction-distillation corpus (after LaMini-LM) and query it
 
 Usage: lamini COMMAND [options]
@@ -18,13 +60,21 @@ Commands:
   seed import FILE    add seed instructions from JSONL, JSON, CSV or Parquet
   query "SQL"         read-only SQL over the corpus (views: examples, dead_letters, dropped, teacher_requests, results)
   stats               counts by source and mode, drops, dead letters, tokens, cost; lag per operator
+  report              one self-contained HTML page of charts: mix, lengths, drops, dead letters, teacher
+                      spend, diversity, loss curves, evaluation results (--out report.html)
   teacher serve       serve the local teacher model on an OpenAI-compatible endpoint
+  serve               serve a student on an OpenAI-compatible endpoint (completions with logprobs and echo
+                      for lm-evaluation-harness, chat with streaming)
+  rate                rate students' answers to instructions A-D in a local web page; ratings go to results
   dedup --input FILE  drop near-duplicate texts from a JSONL file (MinHash LSH, keep-first)
   operator NAME       run one operator (planner, generate, dedup, respond, sink) in its Kafka consumer group
   topics create       create the pipeline's Kafka topics
   dlq replay          redo dead letters after a fix (e.g. the teacher was down), counted; dlq list: by reason
   train               train a GPT-2-style student on the corpus; checkpoints are Hugging Face folders
   ask "INSTRUCTION"   answer an instruction with a trained student
+  eval                score a student: multiple choice by log-likelihood (acc, acc_norm as lm-evaluation-
+                      harness), generation (exact match, F1, ROUGE-L), held-out loss; results to "results"
+  eval convert        SciQ, ARC, OpenBookQA, PIQA, HellaSwag, WinoGrande, BoolQ, WiC, WSC, GLUE to task files
   config print        the effective configuration: every key, its value and where it came from (default,
                       file, env, flag); API keys and the registry password masked; --json
   config check FILE   validate a config file (with the environment) without running anything; exit 2 and
@@ -67,19 +117,27 @@ Options:
                         are remembered under <data-dir>/cache/teacher/batches and resumed after a crash
   --no-default-seeds    use only imported seeds, not the ones shipped with lamini
   --quiet               no progress output
+${OBSERVABILITY_HELP}
 The API key comes from OPENAI_API_KEY or the config file, never from a flag.
 
 ${COMMON}`,
 
   operator: `Usage: lamini operator NAME --brokers HOST:PORT [options]
 
-Runs one operator as a member of its consumer group (<prefix><NAME>) on Kafka until stopped (SIGINT/SIGTERM).
+Runs one operator as a member of its consumer group (<prefix><NAME>) on Kafka until stopped, or with
+--until-drained until the planner has finished and its input is drained. SIGTERM is a graceful stop: what
+is done is committed and the exit code is 0 (Ctrl-C: 130). The planner exits 0 by itself once --target
+examples were made (or --max-cost stops it) and every task it planned is done.
 NAME: planner, generate, dedup, respond or sink. Start N processes of generate or respond to share their
 topic's partitions; run planner, dedup and sink once each. All share --data-dir: the sink writes the corpus,
-the planner reads the manifest, and dedup keeps a snapshot of its index in <data-dir>/dedup/ (after a commit
+the planner reads the manifest at start and records <data-dir>/pipeline/planner.json (planning, finished),
+and learns which of its tasks finished from the terminal topics (group <prefix>planner), and dedup keeps a
+snapshot of its index in <data-dir>/dedup/ (after a commit
 every dedup.snapshotEveryRecords records or dedup.snapshotEveryMs, and on a clean stop); on a restart it
 loads it and replays its input up to its committed positions without forwarding anything again (no snapshot:
-its index is rebuilt from the corpus). A process killed with kill -9 redoes only its batch in flight.
+its index is rebuilt from the corpus). A process killed with kill -9 redoes only the records it had in flight.
+Budgets: a teacher's rpm and tpm are the stage's; each generate or respond member keeps its share, the budget
+divided by the live members of its group (both groups when one teacher serves both; docs/budgets.md).
 Topics: partitions, retention and session timeout from the "kafka" section of the config.
 
 Options:
@@ -91,7 +149,10 @@ Options:
                         every process of a pipeline must use the same
   --schema-registry URL confluent: the schema registry (env LAMINI_SCHEMA_REGISTRY_URL; password from
                         LAMINI_SCHEMA_REGISTRY_PASSWORD)
-  --target N            planner: stop once N examples were added to the corpus
+  --target N            planner: plan until N examples were made (counted as they reach the examples topic,
+                        with what tasks in flight will still make), then finish those tasks and exit
+  --until-drained       generate, dedup, respond, sink: exit 0 once the planner finished (after this process
+                        started) and every stage up to this one has nothing left to read
   --max-cost USD        planner: stop planning before the teacher spend committed since it started (the
                         generate and respond processes' ledger rows, committed by the sink) could pass USD
   --teacher-url URL     generate, respond: an OpenAI-compatible base URL
@@ -103,6 +164,7 @@ Options:
   --concurrency N       teacher calls in flight in this process
   --run-seed N          planner: seed of the task plan (a corpus keeps the one it started with)
   --no-default-seeds    use only imported seeds
+${OBSERVABILITY_HELP}
 
 ${COMMON}`,
 
@@ -220,6 +282,25 @@ Options:
 
 ${COMMON}`,
 
+  report: `Usage: lamini report [--out FILE] [--checkpoints DIR...] [--data-dir DIR]
+
+Writes one self-contained HTML page (default report.html; it loads nothing from the network, Chart.js is
+inside it) with interactive charts: examples by instruction_source and generation_mode beside the paper's
+Table 1 mix and the configured generation.mix; instruction and response length distributions per source beside
+Table 1's means; drops and dead letters over time and by reason; teacher requests, cache hits, 429s, retries
+and spend over time (the teacher_requests ledger); diversity (distinct instructions, MATTR, leading words);
+training and evaluation loss of the checkpoints found; evaluation results per checkpoint and task and the
+human rating distribution ("lamini eval"); the latest stats and a few sample rows per source. A section with
+nothing to show says why. Everything is aggregated in DuckDB from one manifest snapshot (diversity on a fixed
+sample of 100,000 rows when the corpus is larger), so it stays quick on millions of rows and never copies the corpus.
+
+Options:
+  -o, --out FILE        where to write the page (default report.html; its folder must exist)
+  --checkpoints DIR...  folders to look for checkpoints in (trainer_state.json, up to 3 levels down; repeat
+                        the flag or list several after it); default <data-dir>/checkpoints
+
+${COMMON}`,
+
   teacher: `Usage: lamini teacher serve [--port N] [--gguf PATH]
 
 Serves the local teacher (SmolLM2-135M-Instruct, GGUF, through node-llama-cpp) on
@@ -274,6 +355,55 @@ be read is one line and exit 1; one that is not JSON or YAML, one line and exit 
 
 Options:
   --json                print: {"file": PATH or null, "config": {KEY: {"value": ..., "source": "..."}}}
+
+${COMMON}`,
+  serve: `Usage: lamini serve --checkpoint DIR [--port N] [--host ADDR] [--backend NAME] [--max-tokens N]
+
+Serves a student on http://127.0.0.1:PORT/v1, OpenAI-compatible, with no key (docs/serving.md):
+  GET  /v1/models            the student, by name (the name requests must use, or leave out)
+  POST /v1/completions       raw prompts (text or token ids, one or a list), max_tokens, temperature, top_p,
+                             stop, seed, logprobs (0-20 alternatives per token) and echo, as lm-evaluation-
+                             harness's local-completions model reads them; stream
+  POST /v1/chat/completions  the last user message in the Alpaca wrapper the student was trained with; stream
+  GET  /tokenizer_info, POST /tokenize, POST /detokenize
+                             the student's tokenizer, for the harness's tokenizer_backend=remote
+Requests run one at a time. Prints the base URL on stdout; Ctrl-C stops.
+
+Options:
+  --checkpoint DIR      a checkpoint folder, a folder of them (the latest is used), or a Hugging Face GPT-2 or
+                        T5 folder (logprobs and echo need a GPT-2 one)
+  --port N              port (default 8089; 0 picks a free one)
+  --host ADDR           address to listen on (default 127.0.0.1; anything else is reachable from other
+                        machines, with no key)
+  --max-tokens N        chat replies' length when a request gives no max_tokens (default 256)
+  --backend NAME        as for train (default auto)
+  --threads N           native TensorFlow threads
+
+${COMMON}`,
+
+  rate: `Usage: lamini rate --checkpoint A [--checkpoint B ...] --instructions FILE [--port N] [--rater NAME]
+
+Opens a local web page (printed on stdout) that shows one instruction at a time with each student's answer,
+in an order shuffled per instruction and never labelled with the student, and records a rating per answer
+on the LaMini-LM paper's scale:
+  A  valid and acceptable          B  acceptable with minor flaws
+  C  responds, with significant errors    D  irrelevant or invalid
+Each rating is appended at once to the results store (<data-dir>/results/; "lamini query" view results:
+metric rating, label A-D, item the instruction id). Answers are generated once (greedy, in the Alpaca
+wrapper) and cached in <data-dir>/rate/answers.jsonl, so a reload or a restart shows the same answers; the
+order is a function of --seed and the instruction. Starting again with the same rater and instructions
+resumes where the rater stopped; rating an answer again records the new grade (the latest counts).
+Instructions: JSON Lines, {"id", "instruction", "input"} a line (id and input optional); data/rate/
+ships a set written for this project.
+
+Options:
+  --checkpoint DIR      a student to rate (repeat for several; each as for "lamini ask")
+  --instructions FILE   the instructions (JSON Lines)
+  --rater NAME          who is rating (default: $USER, else "rater"); each rater has their own ratings
+  --port N              port on 127.0.0.1 (default 8090; 0 picks a free one)
+  --seed N              seed of the answer order (default 1)
+  --max-tokens N        longest answer (default 256)
+  --backend NAME        as for train (default auto)
 
 ${COMMON}`,
   ...STUDENT_HELP,

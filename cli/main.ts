@@ -18,7 +18,11 @@ import { topicsCommand } from './commands/topics.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { trainCommand } from './commands/train.ts';
 import { askCommand } from './commands/ask.ts';
+import { evalCommand } from './commands/eval.ts';
 import { configCommand } from './commands/config.ts';
+import { serveCommand } from './commands/serve.ts';
+import { rateCommand } from './commands/rate.ts';
+import { reportCommand } from './commands/report.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -32,7 +36,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   dlq: dlqCommand,
   train: trainCommand,
   ask: askCommand,
+  eval: evalCommand,
   config: configCommand,
+  serve: serveCommand,
+  rate: rateCommand,
+  report: reportCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

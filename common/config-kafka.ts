@@ -5,6 +5,9 @@
  */
 import type { ConfigIssue, Shape } from './config.ts';
 
+/** Every topic and consumer group of a pipeline is `<prefix><name>`; this prefix unless configured. */
+export const DEFAULT_TOPIC_PREFIX = 'lamini.';
+
 export interface KafkaConfig {
   /** Every topic and consumer group is `<topicPrefix><name>` (default `lamini.`; --topic-prefix, env LAMINI_TOPIC_PREFIX). */
   topicPrefix: string;
@@ -22,7 +25,7 @@ export interface KafkaConfig {
 
 export function defaultKafkaConfig(): KafkaConfig {
   return {
-    topicPrefix: 'lamini.', partitions: 6, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000,
+    topicPrefix: DEFAULT_TOPIC_PREFIX, partitions: 12, retentionMs: 7 * 24 * 3_600_000, sessionTimeoutMs: 30_000,
     wireFormat: 'single-object', schemaRegistryUrl: '', schemaRegistryUser: '', schemaRegistryPassword: '',
   };
 }

@@ -69,6 +69,29 @@ export const ErrorCodes = {
   CHECKPOINT_WRITE_FAILED: 'CHECKPOINT_WRITE_FAILED',
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   TENSORFLOW_INSTALL_FAILED: 'TENSORFLOW_INSTALL_FAILED',
+  /** A student cannot read a scoring or generation input this long (its continuation exceeds the model's window). */
+  STUDENT_INPUT_TOO_LONG: 'STUDENT_INPUT_TOO_LONG',
+  /** The machine's memory cannot hold the training run asked for (parameters, gradients, AdamW moments, activations). */
+  TRAIN_MEMORY_INSUFFICIENT: 'TRAIN_MEMORY_INSUFFICIENT',
+  // evaluation (eval/)
+  /** A task file (JSONL in the task format, docs/evaluation.md) has a malformed line; every issue is listed with its line. */
+  TASK_INVALID: 'TASK_INVALID',
+  /** A public dataset file given to `lamini eval convert` lacks the fields of the layout named by --format. */
+  CONVERT_INPUT_INVALID: 'CONVERT_INPUT_INVALID',
+  /** Rows given to appendResults are not valid result rows. */
+  RESULTS_INVALID: 'RESULTS_INVALID',
+  /** A file under <dataDir>/results/ cannot be read back as result rows. */
+  RESULTS_CORRUPT: 'RESULTS_CORRUPT',
+  // serve (a student on an OpenAI-compatible endpoint)
+  /** A request asks for something this student or server cannot do (logprobs from an encoder-decoder, n > 1). */
+  SERVE_UNSUPPORTED: 'SERVE_UNSUPPORTED',
+  /** A request's tokens do not fit the student's context window. */
+  SERVE_CONTEXT_EXCEEDED: 'SERVE_CONTEXT_EXCEEDED',
+  // rate (people rating students' answers)
+  /** The instructions file for `lamini rate` is missing, empty or has lines that are not instructions. */
+  RATE_INSTRUCTIONS_INVALID: 'RATE_INSTRUCTIONS_INVALID',
+  /** The answer cache under the data dir does not match the instructions or checkpoints it was made for. */
+  RATE_CACHE_MISMATCH: 'RATE_CACHE_MISMATCH',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -15,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { corpusDir, readManifest, type Manifest } from './manifest.ts';
 import { QUERY_TABLES, TABLES, ident, literal, schemaFingerprint, type TableName } from './schema.ts';
+import { resultFiles } from '../eval/results.ts';
+import { resultsViewSql } from '../eval/results-view.ts';
 
 export interface ReadOnlyCorpus {
   conn: DuckDBConnection;
@@ -30,6 +32,8 @@ export async function openReadOnly(dataDir: string): Promise<ReadOnlyCorpus> {
   for (const table of QUERY_TABLES) {
     files.set(table, (manifest.tables[table]?.shards ?? []).map((s) => join(root, s.file)));
   }
+  // The results store (eval/results.ts) keeps its own files under <dataDir>/results/, outside the manifest.
+  const results = await resultFiles(dataDir);
   const spill = await mkdtemp(join(tmpdir(), 'lamini-query-'));
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
@@ -39,7 +43,7 @@ export async function openReadOnly(dataDir: string): Promise<ReadOnlyCorpus> {
     await rm(spill, { recursive: true, force: true });
   };
   try {
-    const allowed = [...files.values()].flat().map(literal).join(', ');
+    const allowed = [...files.values(), results].flat().map(literal).join(', ');
     await conn.run(`SET temp_directory = ${literal(spill)}`);
     await conn.run(`SET allowed_paths = [${allowed}]`);
     await conn.run('SET enable_external_access = false');
@@ -49,6 +53,7 @@ export async function openReadOnly(dataDir: string): Promise<ReadOnlyCorpus> {
       const current = manifest.tables[table]?.schema_fingerprint === schemaFingerprint(TABLES[table].columns);
       await conn.run(viewSql(table, files.get(table) ?? [], current));
     }
+    await conn.run(resultsViewSql(results));
     await conn.run('SET lock_configuration = true');
     return { conn, manifest, close };
   } catch (error) {

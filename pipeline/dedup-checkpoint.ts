@@ -16,12 +16,11 @@ import { writeFileAtomic } from '../corpus/fsutil.ts';
 import { decodeDedupCheckpoint, encodeDedupCheckpoint, type DedupCheckpoint } from '../operators/dedup/checkpoint.ts';
 import { createDedupIndex } from '../operators/dedup/index.ts';
 import { createDedupOperator, restoreDedupState, type DedupState } from '../operators/dedup/operator.ts';
-import type { Operator } from '../operators/types.ts';
 import type { OperatorCheckpoint } from '../streams/checkpoint.ts';
-import { committedInstructions } from './corpus-store.ts';
+import { committedInstructions } from '../corpus/pipeline-store.ts';
 
 export interface CheckpointedDedup {
-  operator: Operator<never>;
+  operator: ReturnType<typeof createDedupOperator>;
   checkpoint: OperatorCheckpoint;
 }
 
@@ -70,7 +69,7 @@ export async function openCheckpointedDedup(o: {
         : `replay stopped after ${records} records before the committed positions (records deleted?); no snapshot until the next restart`);
     },
   };
-  return { operator: createDedupOperator(state, o.now) as Operator<never>, checkpoint };
+  return { operator: createDedupOperator(state, o.now), checkpoint };
 }
 
 /** The snapshot at `path`, or undefined (none, unreadable, another config or topic: said in one line). */

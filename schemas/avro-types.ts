@@ -7,6 +7,7 @@
  * - `bytes` also accepts a plain Uint8Array (avsc wants a Buffer); decoding still gives a Buffer.
  */
 import avsc from 'avsc';
+import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import type { Type } from 'avsc';
 
 interface Tap {
@@ -31,7 +32,7 @@ function readExactLong(tap: Tap): number {
     shift += 7n;
   } while (byte & 0x80);
   const n = (zigzag >> 1n) ^ -(zigzag & 1n);
-  if (n > MAX || n < -MAX) throw new Error(`long ${n} is outside the safe integer range of a JS number`);
+  if (n > MAX || n < -MAX) throw new LaminiError(ErrorCodes.RECORD_INVALID, `long ${n} is outside the safe integer range of a JS number`);
   return Number(n);
 }
 
@@ -63,7 +64,7 @@ class SafeLongType extends avsc.types.LongType {
   }
 
   _write(tap: Tap, value: unknown): void {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`invalid "long": ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new LaminiError(ErrorCodes.RECORD_INVALID, `invalid "long": ${String(value)}`);
     if (value > -FAST && value < FAST) tap.writeLong(value);
     else writeExactLong(tap, value);
   }

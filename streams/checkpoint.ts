@@ -68,6 +68,10 @@ export class CommittedPositions {
   list(): TopicPosition[] {
     return [...this.#at.values()];
   }
+
+  clear(): void {
+    this.#at.clear();
+  }
 }
 
 /**

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { ErrorCodes, isLaminiError } from '../common/errors.ts';
 import type { DeadLetter } from '../schemas/types.ts';
-import type { DeadLetterDraft } from '../operators/types.ts';
+import type { DeadLetterDraft } from './operator.ts';
+import type { DeadLetterReason } from './reasons.ts';
 import type { ConsumedMessage } from './transport.ts';
 
 const encoder = new TextEncoder();
@@ -35,7 +36,7 @@ export function deadLetterRecord(operator: string, draft: DeadLetterDraft, sourc
  * The dead-letter reason for a record its codec could not decode: `unknown_schema_id` when the schema
  * registry has no schema with the message's id, `decode_failed` for every other fault of the bytes.
  */
-export function decodeFailureReason(error: unknown): string {
+export function decodeFailureReason(error: unknown): DeadLetterReason {
   return isLaminiError(error, ErrorCodes.SCHEMA_UNKNOWN_ID) ? 'unknown_schema_id' : 'decode_failed';
 }
 

@@ -1,73 +1,186 @@
 /**
- * The operator runner: the mechanics every operator shares, on any transport. It polls a batch,
- * decodes each record (bytes it cannot read become dead letters; a schema registry it cannot reach
- * stops it), calls the operator (with bounded
- * concurrency for stateless operators, one at a time for ordered ones), encodes and sends what it
- * emits, dead-letters what it could not handle, and only then commits the batch's positions. An ordered
- * operator with a checkpoint (streams/checkpoint.ts) first replays the input its restored state does not
- * cover, and offers its state for saving after each commit.
+ * The runner: the mechanics every stage shares, on any transport, for every stage of the pipeline (the planner,
+ * generate, dedup, respond and the sink; streams/stage.ts). One loop:
+ *
+ *   poll ─▶ decode ─▶ handle ─▶ encode ─▶ send ─▶ commit
+ *             │          │
+ *             └──────────┴─▶ dead letter (the dead-letter topic, or kept by the stage)
+ *
+ * A stateless stage handles up to `concurrency` records at once and lets each go on as soon as it is done:
+ * one slow teacher call holds back nobody else's outputs. Positions are committed only up to the oldest record
+ * not yet done (streams/positions.ts), after the outputs of everything before it were sent, so a crash redoes
+ * work but never loses it. An ordered stage handles one record at a time in arrival order. A terminal stage
+ * (the sink) commits positions only with its own output (`Hold`); a source stage (the planner) is asked each
+ * turn for records to produce. An ordered stage with a checkpoint first replays the input its restored state
+ * does not cover (streams/checkpoint.ts), and offers its state for saving after each commit.
+ *
+ * Bytes a stage cannot decode become dead letters; a schema registry it cannot reach stops it. A record that
+ * was in flight when the stage is stopped is neither sent nor committed: it is redone on restart.
  */
 import { describeError } from '../common/errors.ts';
-import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../operators/types.ts';
-import { CommittedPositions, replayInput, replayPlan, type OperatorCheckpoint } from './checkpoint.ts';
-import type { RecordCodec } from './codec.ts';
+import { CommittedPositions, replayInput, replayPlan } from './checkpoint.ts';
+import { decodeFrom, encodeEmission, type RecordCodec } from './codec.ts';
 import { deadLetterRecord, decodeFailureReason, isRegistryOutage } from './dead-letter.ts';
+import type { DeadLetterDraft, Emission, OperatorOutput } from './operator.ts';
+import { PositionTracker } from './positions.ts';
+import type { DeadLetterReason } from './reasons.ts';
+import { Wakeup } from './signal.ts';
+import type { Stage, StageInput } from './stage.ts';
 import type { PipelineStats } from './stats.ts';
-import { Topics } from './topics.ts';
-import { nextPositions, type ConsumedMessage, type Transport, type OutgoingMessage } from './transport.ts';
+import { Topics, type TopicName } from './topics.ts';
+import type { ConsumedMessage, OutgoingMessage, Transport } from './transport.ts';
 
-export interface RunOperatorOptions {
+export interface RunStageOptions {
   transport: Transport;
   codec: RecordCodec;
   stats: PipelineStats;
-  /** Records processed at once by a stateless operator. */
-  concurrency: number;
   signal: AbortSignal;
   /** Topic name as the transport knows it (Kafka prefixes them). */
-  topicName?: (name: string) => string;
+  topicName: (name: TopicName) => string;
   now?: () => number;
-  /**
-   * Records to send with each batch's outputs, before its positions are committed, and once more when the
-   * loop ends (an operator process's teacher ledger rows: pipeline/kafka-operator.ts).
-   */
-  sideOutputs?: () => Emission[];
-  /** The operator's state checkpoint: replay on start, save after commits (ordered operators). */
-  checkpoint?: OperatorCheckpoint;
 }
 
-export async function runOperator(op: Operator<never>, options: RunOperatorOptions): Promise<void> {
-  const { transport, codec, stats, signal } = options;
-  const name = options.topicName ?? ((n: string) => n);
+/** Records an ordered stage reads at a time (a terminal one: as many as a shard may take at once). */
+const ORDERED_POLL = 16;
+const TERMINAL_POLL = 512;
+/** How long a poll waits when nothing is in flight, and when something is (its outputs should go on soon). */
+const IDLE_WAIT_MS = 250;
+const BUSY_WAIT_MS = 20;
+
+interface Done {
+  m: ConsumedMessage;
+  out: OperatorOutput;
+}
+
+export async function runStage(stage: Stage, options: RunStageOptions): Promise<void> {
+  const { transport, codec, stats, signal, topicName } = options;
   const now = options.now ?? Date.now;
-  const id = op.descriptor.id;
-  const concurrency = op.descriptor.state === 'ordered' ? 1 : Math.max(1, options.concurrency);
-  const consumer = await transport.consumer({ group: id, topics: [name(op.descriptor.input)] });
+  const id = stage.id;
+  const byName = new Map<string, StageInput>(stage.inputs.map((i) => [topicName(i.topic), i]));
+  const consumer = byName.size > 0 ? await transport.consumer({ group: id, topics: [...byName.keys()] }) : undefined;
+  for (const p of stage.startAt ?? []) if (byName.has(p.topic)) consumer?.seek(p);
   const producer = transport.producer();
   const counters = stats.for(id);
+  const limit = stage.ordered ? 1 : Math.max(1, stage.concurrency);
+  const orderedPoll = stage.hold === undefined ? ORDERED_POLL : TERMINAL_POLL;
+  const tracker = new PositionTracker();
+  const finished: Done[] = [];
+  const wake = new Wakeup();
+  let running = 0;
+  /** A handler that failed outside the record (a registry outage): it stops the stage. */
+  let failure: { error: unknown } | undefined;
+  /** Records read ahead by a stateless stage, not started yet (in flight for the commit all the same). */
+  const queued: ConsumedMessage[] = [];
 
   const handle = async (m: ConsumedMessage): Promise<OperatorOutput> => {
-    let record: object;
+    const source = byName.get(m.topic);
+    if (source === undefined) return deadOnly('decode_failed', `unexpected topic ${m.topic}`, m.value);
+    let record;
     try {
-      record = await codec.decode(op.descriptor.inputType, m.value);
+      record = await decodeFrom(codec, source.topic, m.value);
     } catch (error) {
       if (isRegistryOutage(error)) throw error;
-      return { emit: [], dead: [draft(decodeFailureReason(error), describeError(error), m.value)] };
+      const reason = stage.deadLetter !== undefined && source.topic === Topics.dlq ? 'dlq_decode_failed' : decodeFailureReason(error);
+      return deadOnly(reason, describeError(error), m.value);
     }
     try {
-      return await op.process(record as never, signal);
+      return await source.handle(record, m, signal);
     } catch (error) {
-      return { emit: [], dead: [draft('operator_error', describeError(error), m.value)] };
+      if (isRegistryOutage(error)) throw error;
+      return deadOnly('operator_error', describeError(error), m.value);
     }
   };
 
-  const checkpoint = options.checkpoint;
+  const sendAll = async (emissions: readonly Emission[]): Promise<void> => {
+    const out = new Map<string, OutgoingMessage[]>();
+    for (const e of emissions) {
+      const name = topicName(e.topic);
+      out.set(name, [...(out.get(name) ?? []), { key: e.key, value: encodeEmission(codec, e) }]);
+    }
+    for (const [topic, messages] of out) await producer.send(topic, messages);
+  };
+
+  /** Starts queued records while a slot is free; each finished record frees its slot and starts the next at once. */
+  const startQueued = (): void => {
+    while (running < limit && queued.length > 0 && !signal.aborted) {
+      const m = queued.shift();
+      if (m === undefined) break;
+      running++;
+      handle(m).then((out) => {
+        running--;
+        // Done after the stop: its outputs are not sent, and its position stays uncommitted.
+        if (!signal.aborted) finished.push({ m, out });
+        startQueued();
+        wake.notify();
+      }, (error: unknown) => {
+        running--;
+        failure ??= { error };
+        wake.notify();
+      });
+    }
+  };
+
+  /** Sends what the finished records emitted, then commits the positions that became safe. */
+  const held = new CommittedPositions();
+  let heldRecords = 0;
   const committed = new CommittedPositions();
+  const checkpoint = stage.checkpoint;
   // The state is saved only when it covers exactly the committed positions: not after an incomplete replay,
-  // and not while a batch is processed but not committed.
+  // and not while records are read but not committed.
   let saving = checkpoint !== undefined;
-  let dirty = false;
+  const settle = async (final: boolean): Promise<void> => {
+    const batch = finished.splice(0);
+    const out = new Map<string, OutgoingMessage[]>();
+    const push = (topic: TopicName, key: string, value: Uint8Array): void => {
+      const name = topicName(topic);
+      const list = out.get(name) ?? [];
+      list.push({ key, value });
+      out.set(name, list);
+    };
+    const emit = (e: Emission): void => push(e.topic, e.key, encodeEmission(codec, e));
+    for (const { m, out: result } of batch) {
+      counters.total++;
+      for (const e of result.emit) {
+        if (e.topic === Topics.dropped) {
+          counters.dropped++;
+          stats.reason(id, `dropped_${e.record.reason}`);
+        } else counters.forwarded++;
+        emit(e);
+      }
+      if (stage.hold !== undefined && result.dead.length === 0) counters.forwarded++;
+      for (const d of result.dead) {
+        counters.dead++;
+        stats.reason(id, d.reason);
+        const letter = deadLetterRecord(id, d, m, now());
+        if (stage.deadLetter !== undefined) stage.deadLetter(letter);
+        else push(Topics.dlq, letter.id, codec.encode('DeadLetter', letter));
+      }
+    }
+    for (const e of stage.sideOutputs?.() ?? []) emit(e);
+    for (const [topic, messages] of out) await producer.send(topic, messages);
+    for (const { m } of batch) tracker.finish(m);
+    const moved = tracker.advance();
+    if (consumer === undefined) return;
+    if (stage.hold !== undefined) {
+      held.set(moved);
+      heldRecords += batch.length;
+      const due = stage.hold.due(now());
+      if (!due && !(final && heldRecords > 0)) return;
+      const positions = held.list();
+      await stage.hold.flush(positions);
+      await consumer.commit(positions);
+      held.clear();
+      heldRecords = 0;
+      return;
+    }
+    if (moved.length === 0) return;
+    await consumer.commit(moved);
+    committed.set(moved);
+    if (saving && tracker.open === 0) await checkpoint?.save(committed.list(), { records: batch.length, force: false });
+  };
+
   try {
-    if (checkpoint !== undefined) {
+    if (checkpoint !== undefined && consumer !== undefined) {
       const start = await consumer.committed();
       committed.set(start);
       if (checkpoint.covers === undefined) await checkpoint.save(committed.list(), { records: 0, force: true });
@@ -79,73 +192,68 @@ export async function runOperator(op: Operator<never>, options: RunOperatorOptio
         saving = replay.complete;
       }
     }
+    let sourceFinished = false;
     while (!signal.aborted) {
-      const batch = await consumer.poll({ maxMessages: Math.max(16, concurrency * 2), maxWaitMs: 250, signal });
-      if (batch.length === 0) continue;
-      dirty = true;
-      const results = await mapLimit(batch, concurrency, handle);
-      // Stopped mid-batch: send and commit nothing; the batch is work in flight, redone on restart.
+      if (stage.produce !== undefined && !sourceFinished) {
+        const produced = await stage.produce();
+        await sendAll(produced.emit);
+        sourceFinished = produced.finished;
+      }
+      if (consumer === undefined) {
+        await settle(false);
+        if (sourceFinished) break;
+        if (finished.length === 0) await wake.wait(50, signal);
+        continue;
+      }
+      // A stateless stage reads up to `limit` records ahead, so a finished call's slot is refilled at once.
+      const room = stage.ordered ? (running === 0 ? orderedPoll : 0) : limit - queued.length;
+      if (room > 0) {
+        const busy = running > 0 || finished.length > 0 || stage.produce !== undefined;
+        const batch = await consumer.poll({ maxMessages: room, maxWaitMs: busy ? BUSY_WAIT_MS : IDLE_WAIT_MS, signal });
+        for (const m of batch) {
+          tracker.read(m);
+          if (!stage.ordered) {
+            queued.push(m);
+            continue;
+          }
+          const out = await handle(m);
+          // A terminal stage keeps what it read (its handler only buffers); another stops mid-batch.
+          if (signal.aborted && stage.hold === undefined) break;
+          finished.push({ m, out });
+        }
+        startQueued();
+      } else await wake.wait(IDLE_WAIT_MS, signal);
+      if (failure !== undefined) throw failure.error;
       if (signal.aborted) break;
-      const out = new Map<string, OutgoingMessage[]>();
-      const push = (topic: string, key: string, value: Uint8Array): void => {
-        const list = out.get(topic) ?? [];
-        list.push({ key, value });
-        out.set(topic, list);
-      };
-      results.forEach((result, i) => {
-        counters.total++;
-        for (const e of result.emit) {
-          if (e.topic === Topics.dropped) {
-            counters.dropped++;
-            stats.reason(id, `dropped_${(e.record as { reason?: string }).reason ?? 'unknown'}`);
-          } else counters.forwarded++;
-          push(name(e.topic), e.key, codec.encode(e.type, e.record));
-        }
-        for (const d of result.dead) {
-          counters.dead++;
-          stats.reason(id, d.reason);
-          const letter = deadLetterRecord(id, d, batch[i]!, now());
-          push(name(Topics.dlq), letter.id, codec.encode('DeadLetter', letter));
-        }
-      });
-      for (const e of options.sideOutputs?.() ?? []) push(name(e.topic), e.key, codec.encode(e.type, e.record));
-      for (const [topic, messages] of out) await producer.send(topic, messages);
-      const positions = nextPositions(batch);
-      await consumer.commit(positions);
-      dirty = false;
-      committed.set(positions);
-      if (saving) await checkpoint?.save(committed.list(), { records: batch.length, force: false });
+      await settle(false);
+      if (sourceFinished && running === 0 && queued.length === 0 && tracker.open === 0 && finished.length === 0) break;
     }
-    if (saving && !dirty) await checkpoint?.save(committed.list(), { records: 0, force: true });
+    await settle(false);
+    if (stage.hold !== undefined && consumer !== undefined) {
+      // A clean stop: whatever arrived is committed with the stage's last output, and nothing is lost.
+      for (;;) {
+        const rest = await consumer.poll({ maxMessages: TERMINAL_POLL, maxWaitMs: 0 });
+        if (rest.length === 0) break;
+        for (const m of rest) {
+          tracker.read(m);
+          finished.push({ m, out: await handle(m) });
+        }
+      }
+      await settle(true);
+    }
+    if (saving && tracker.open === 0) await checkpoint?.save(committed.list(), { records: 0, force: true });
   } finally {
-    await consumer.close();
-    // What side outputs are left (calls of a batch cut short by the stop) still go out: they were made.
-    const rest = new Map<string, OutgoingMessage[]>();
-    for (const e of options.sideOutputs?.() ?? []) {
-      rest.set(name(e.topic), [...(rest.get(name(e.topic)) ?? []), { key: e.key, value: codec.encode(e.type, e.record) }]);
-    }
+    await consumer?.close();
+    // What side outputs are left (calls cut short by the stop) still go out: they were made.
     try {
-      for (const [topic, messages] of rest) await producer.send(topic, messages);
+      await sendAll(stage.sideOutputs?.() ?? []);
     } finally {
       await producer.close();
     }
   }
 }
 
-function draft(reason: string, message: string, payload: Uint8Array): DeadLetterDraft {
-  return { reason, message, payload, taskNumber: -1, taskOutputs: 0 };
-}
-
-/** Results in input order, at most `limit` calls in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+function deadOnly(reason: DeadLetterReason, message: string, payload: Uint8Array): OperatorOutput {
+  const draft: DeadLetterDraft = { reason, message, payload, taskNumber: -1, taskOutputs: 0 };
+  return { emit: [], dead: [draft] };
 }

@@ -29,3 +29,16 @@ export async function scanTopic(transport: Transport, topic: string, each: (m: C
     await consumer.close();
   }
 }
+
+/**
+ * The highest task number in the tasks topic (keys are task numbers), -1 when empty: read once from
+ * the start by a throwaway group (streams/scan.ts). Tasks are one small record each; retention bounds the scan.
+ */
+export async function highestPlannedTask(transport: Transport, topic: string): Promise<number> {
+  let highest = -1;
+  await scanTopic(transport, topic, (m) => {
+    const k = Number(m.key);
+    if (Number.isInteger(k) && k > highest) highest = k;
+  });
+  return highest;
+}

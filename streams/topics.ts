@@ -1,7 +1,12 @@
-import type { RecordType } from '../operators/types.ts';
+/**
+ * The pipeline's topics (DESIGN.md) and the record type each carries. A leaf module: operators, the runner,
+ * transports and commands all name topics through it, and it imports only the generated record types.
+ */
+import { DEFAULT_TOPIC_PREFIX } from '../common/config-kafka.ts';
+import type { RecordTypeName, RecordTypes } from '../schemas/types.ts';
 import type { TopicSpec } from './transport.ts';
 
-/** Topic names of DESIGN.md. On Kafka each is prefixed `lamini.`. */
+/** Topic names of DESIGN.md. On Kafka each is prefixed (`kafka.topicPrefix`, default `lamini.`). */
 export const Topics = {
   seeds: 'seeds',
   tasks: 'tasks',
@@ -17,7 +22,7 @@ export const Topics = {
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 /** The record type each topic carries. */
-export const TOPIC_TYPES: Readonly<Record<TopicName, RecordType>> = {
+export const TOPIC_TYPES = {
   [Topics.seeds]: 'Seed',
   [Topics.tasks]: 'GenerationTask',
   [Topics.instructionsRaw]: 'Instruction',
@@ -26,13 +31,26 @@ export const TOPIC_TYPES: Readonly<Record<TopicName, RecordType>> = {
   [Topics.dropped]: 'Dropped',
   [Topics.dlq]: 'DeadLetter',
   [Topics.teacherRequests]: 'TeacherRequest',
-};
+} as const satisfies Record<TopicName, RecordTypeName>;
 
-export function kafkaTopicName(name: TopicName, prefix = 'lamini.'): string {
-  return `${prefix}${name}`;
+export type TopicType<T extends TopicName> = (typeof TOPIC_TYPES)[T];
+/** The generated record type of topic `T`'s records. */
+export type TopicRecord<T extends TopicName> = RecordTypes[TopicType<T>];
+
+export const TOPIC_NAMES: readonly TopicName[] = Object.values(Topics);
+
+export function isTopicName(name: string): name is TopicName {
+  return (TOPIC_NAMES as readonly string[]).includes(name);
+}
+
+export { DEFAULT_TOPIC_PREFIX };
+
+/** Topic names as Kafka knows them: `<prefix><name>` (the embedded transport uses the names as they are). */
+export function topicNamer(prefix = DEFAULT_TOPIC_PREFIX): (name: TopicName) => string {
+  return (name) => `${prefix}${name}`;
 }
 
 /** Every topic of the pipeline, named as the transport knows it, with `partitions` each. */
-export function allTopics(topicName: (name: string) => string, partitions: number): TopicSpec[] {
-  return Object.values(Topics).map((name) => ({ name: topicName(name), partitions }));
+export function allTopics(topicName: (name: TopicName) => string, partitions: number): TopicSpec[] {
+  return TOPIC_NAMES.map((name) => ({ name: topicName(name), partitions }));
 }

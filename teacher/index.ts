@@ -15,8 +15,10 @@ export { resolveTeacherGguf, cachedGgufPath, cacheDir, DEFAULT_GGUF_NAME, WHEEL_
 export type { ModelFetchOptions } from './local/model-fetch.ts';
 export { TeacherChain } from './chain.ts';
 export type { ChainOptions } from './chain.ts';
-export { BudgetedTeacher, estimateTokens } from './budget.ts';
-export type { BudgetConfig, BudgetHooks } from './budget.ts';
+export { BudgetedTeacher, DEFAULT_SHARE_FLOOR, estimateTokens } from './budget.ts';
+export type { BudgetConfig, BudgetHooks, BudgetShare, RateLimitPause, ShareFloor } from './budget.ts';
+export { acceptPeerPause, DEFAULT_SHARE_INTERVAL_MS, describeShare, shareBudgetAcrossMembers } from './budget-share.ts';
+export type { BudgetShareHandle, ShareBudgetOptions, SharedBudget } from './budget-share.ts';
 export { TokenBucket } from './token-bucket.ts';
 export { RetryingTeacher } from './retrying.ts';
 export { CachedTeacher, requestHash, teacherCacheDir } from './cache.ts';

@@ -67,7 +67,7 @@ export class TeacherLedger {
     return this.#maxTask;
   }
 
-  /** `--max-cost` over this ledger (pipeline/cost-limit.ts). */
+  /** `--max-cost` over this ledger (operators/planner/cost-limit.ts). */
   costLimit(limitUsd: number): { limitUsd: number; spentUsd: () => number; taskSpentUsd: (k: number) => number; maxTaskSpentUsd: () => number } {
     return {
       limitUsd,

@@ -61,14 +61,21 @@ export class TokenBucket {
     if (level < this.#level) this.#level = level;
   }
 
-  /** Adopt a new rate (the server's stated limit); the level keeps its share of the capacity. */
+  /**
+   * Adopt a new rate (the server's stated limit, or this member's share of a budget). A lower rate scales the
+   * level down with the capacity (a full bucket stays full, a drained one drained); a higher rate keeps the
+   * level and lets the faster refill raise it, so raising a rate never releases a burst. The first limit an
+   * unlimited bucket gets starts full.
+   */
   setPerMinute(perMinute: number): void {
     if (!(perMinute > 0) || perMinute === this.#perMinute) return;
     this.#refill();
-    const share = this.limited ? this.#level / this.#capacity : 1;
+    let level = this.#level;
+    if (!this.limited) level = perMinute;
+    else if (perMinute < this.#capacity) level = Math.min(level, (level / this.#capacity) * perMinute); // a debt stays whole
     this.#perMinute = perMinute;
     this.#capacity = perMinute;
-    this.#level = share * perMinute;
+    this.#level = level;
   }
 
   /** Tokens refilled per millisecond (0 when unlimited). */

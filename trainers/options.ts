@@ -5,6 +5,7 @@ import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import type { BackendChoice } from './backend/index.ts';
 import { ADAMW_DEFAULTS, type AdamWConfig } from './optim/adamw.ts';
 import { GPT2_LAYER_NORM_EPS, PRESETS, type ModelShape, type PresetName } from './model/shape.ts';
+import { PAPER_ENCODER_DECODER_LR, presetBatchSize, presetLearningRate, type Arch, type StudentPresetName } from './presets.ts';
 
 /** Shape flags; undefined where the preset's value stands. */
 export interface ShapeOverrides {
@@ -19,13 +20,16 @@ export interface TrainOptions {
   dataDir: string;
   /** Checkpoints root; `<dataDir>/checkpoints` by default. */
   out: string;
-  preset: PresetName;
+  /** A decoder-only or encoder-decoder preset (presets.ts); its family is the student's unless --init says another. */
+  preset: StudentPresetName;
+  /** The family asked for (`--arch`); must agree with the preset and with --init's folder when given. */
+  arch?: Arch;
   overrides: ShapeOverrides;
   /** Micro-batch size (examples per forward pass). */
   batchSize?: number;
   /** Micro-batches per optimizer step (gradient accumulation); the effective batch is their product. */
   gradAccum: number;
-  /** A Hugging Face GPT-2 folder to finetune from. */
+  /** A Hugging Face GPT-2 or T5 folder to finetune from (its config.json's model_type decides the family). */
   init?: string;
   /** Optimizer steps to reach; without it, `epochs` passes over the corpus decide. */
   steps?: number;
@@ -48,6 +52,8 @@ export interface TrainOptions {
   /** Native threads; the backend's default when absent. */
   threads?: number;
   logEvery: number;
+  /** Memory the run may use, in bytes (default: the machine's total); a larger estimate is refused before training. */
+  memoryLimit?: number;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -71,20 +77,24 @@ export const TRAIN_DEFAULTS = {
 /** The paper's learning rate for decoder-only students finetuned from a pretrained checkpoint. */
 export const PAPER_DECODER_LR = 2e-5;
 
-/** The shape a from-scratch run builds: the preset with the flags laid over it. */
-export function requestedShape(options: Pick<TrainOptions, 'preset' | 'overrides'>): ModelShape {
-  const base = PRESETS[options.preset].shape;
-  return { ...base, ...definedOnly(options.overrides), layerNormEps: GPT2_LAYER_NORM_EPS };
+/** The shape a decoder-only from-scratch run builds: the preset with the flags laid over it. */
+export function requestedShape(preset: PresetName, overrides: ShapeOverrides): ModelShape {
+  const base = PRESETS[preset].shape;
+  return { ...base, ...definedOnly(overrides), layerNormEps: GPT2_LAYER_NORM_EPS };
 }
 
 export function batchSizeOf(options: Pick<TrainOptions, 'preset' | 'batchSize'>): number {
-  return options.batchSize ?? PRESETS[options.preset].batchSize;
+  return options.batchSize ?? presetBatchSize(options.preset);
 }
 
-/** Peak learning rate: the flag, else the paper's 2e-5 when finetuning, else the preset's from-scratch rate. */
-export function peakLearningRate(options: Pick<TrainOptions, 'preset' | 'init' | 'learningRate'>): number {
+/**
+ * Peak learning rate: the flag, else the paper's when finetuning (2e-5 decoder-only, 5e-4 encoder-decoder), else
+ * the preset's from-scratch rate.
+ */
+export function peakLearningRate(options: Pick<TrainOptions, 'preset' | 'init' | 'learningRate'>, arch: Arch): number {
   if (options.learningRate !== undefined) return options.learningRate;
-  return options.init !== undefined ? PAPER_DECODER_LR : PRESETS[options.preset].learningRate;
+  if (options.init === undefined) return presetLearningRate(options.preset);
+  return arch === 'decoder-only' ? PAPER_DECODER_LR : PAPER_ENCODER_DECODER_LR;
 }
 
 export function checkTrainOptions(o: TrainOptions): void {

@@ -43,6 +43,8 @@ export interface TrainerState {
   seed: number;
   /** The Hugging Face folder the student started from, or null when trained from scratch. */
   init: string | null;
+  /** Encoder-decoder students: the longest encoder input and decoder target (absent for decoder-only ones). */
+  window?: number;
   examples_seen: number;
   tokens_seen: number;
   history: LogEntry[];
@@ -113,6 +115,7 @@ export function parseTrainerState(raw: Record<string, unknown>, source: string):
     examples_seen: int('examples_seen'),
     tokens_seen: int('tokens_seen'),
     history: history.filter(isLogEntry),
+    ...(raw['window'] === undefined ? {} : { window: int('window', 1) }),
   };
 }
 

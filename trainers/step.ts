@@ -4,11 +4,20 @@
  * summed loss is divided by the effective batch's token count, so accumulation gives the same update as one big
  * batch), then global-norm clipping and AdamW. Everything stays on the backend; the caller reads the loss.
  */
-import { tf, type Scalar, type Tensor } from './tf.ts';
-import type { Batch } from './batch.ts';
-import type { Gpt2 } from './model/gpt2.ts';
+import { tf, type Scalar, type Tensor, type Variable } from './tf.ts';
 import type { AdamW } from './optim/adamw.ts';
 import { clipByGlobalNorm } from './optim/clip.ts';
+
+/** What a step needs of a batch: how many target positions count. */
+export interface LossBatch {
+  lossTokens: number;
+}
+
+/** A model the step can train: its variables and the summed loss of one batch (both families; runtime.ts). */
+export interface Trainable<B extends LossBatch> {
+  readonly params: ReadonlyMap<string, Variable>;
+  batchLossSum(batch: B): Scalar;
+}
 
 export interface StepResult {
   /** Mean loss per counted token (nats). */
@@ -17,7 +26,7 @@ export interface StepResult {
   gradNorm: Scalar;
 }
 
-export function trainStep(model: Gpt2, optimizer: AdamW, micro: readonly Batch[], lr: number, maxGradNorm: number): StepResult {
+export function trainStep<B extends LossBatch>(model: Trainable<B>, optimizer: AdamW, micro: readonly B[], lr: number, maxGradNorm: number): StepResult {
   const counted = micro.reduce((n, b) => n + b.lossTokens, 0);
   if (counted === 0) throw new Error('a training step needs at least one counted token');
   const vars = [...model.params.values()];
@@ -26,10 +35,7 @@ export function trainStep(model: Gpt2, optimizer: AdamW, micro: readonly Batch[]
   let sum: Map<string, Tensor> | undefined;
   let loss: Scalar = tf.scalar(0);
   for (const b of micro) {
-    const { value, grads } = tf.variableGrads(() => {
-      const { ids, targets, weights } = batchTensors(b);
-      return model.lossSum(ids, targets, weights).div<Scalar>(counted);
-    }, vars);
+    const { value, grads } = tf.variableGrads(() => model.batchLossSum(b).div<Scalar>(counted), vars);
     const total = loss.add<Scalar>(value);
     loss.dispose();
     value.dispose();
@@ -60,26 +66,15 @@ export function trainStep(model: Gpt2, optimizer: AdamW, micro: readonly Batch[]
 }
 
 /** Mean loss per counted token over these batches, without gradients. */
-export async function evalLoss(model: Gpt2, batches: readonly Batch[]): Promise<number> {
+export async function evalLoss<B extends LossBatch>(model: Trainable<B>, batches: readonly B[]): Promise<number> {
   let total = 0;
   let counted = 0;
   for (const b of batches) {
     if (b.lossTokens === 0) continue;
-    const sum = tf.tidy(() => {
-      const { ids, targets, weights } = batchTensors(b);
-      return model.lossSum(ids, targets, weights);
-    });
+    const sum = tf.tidy(() => model.batchLossSum(b));
     total += (await sum.data())[0] ?? 0;
     sum.dispose();
     counted += b.lossTokens;
   }
   return counted === 0 ? Number.NaN : total / counted;
-}
-
-function batchTensors(b: Batch): { ids: ReturnType<typeof tf.tensor2d>; targets: Tensor; weights: Tensor } {
-  return {
-    ids: tf.tensor2d(b.ids, [b.rows, b.time], 'int32'),
-    targets: tf.tensor1d(b.targets, 'int32'),
-    weights: tf.tensor1d(b.weights, 'float32'),
-  };
 }

@@ -5,20 +5,23 @@
  * and on a stop signal it saves a checkpoint with the stream's cursor, so a resumed run sees exactly the rows, in
  * exactly the order, with exactly the optimizer state that an uninterrupted run would have.
  */
+import { freemem, totalmem } from 'node:os';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { readManifest } from '../corpus/index.ts';
 import { backendCapabilities, ensureBackend, selectBackend, type SelectedBackend } from './backend/index.ts';
-import { encodeExample, makeBatch, type Batch } from './batch.ts';
-import { latestCheckpoint, readCheckpoint, saveCheckpoint, type Gpt2Config } from './checkpoint/index.ts';
+import { latestCheckpoint, readCheckpoint, readModelType, saveCheckpoint } from './checkpoint/index.ts';
 import { RowStream, evalRows, type Cursor, type NewStreamOptions, type TrainRow } from './data/index.ts';
-import { Gpt2 } from './model/gpt2.ts';
 import { AdamW, type Moments } from './optim/adamw.ts';
 import { defaultWarmup, learningRate, type Schedule } from './optim/schedule.ts';
-import { batchSizeOf, checkTrainOptions, peakLearningRate, requestedShape, TRAIN_DEFAULTS, type TrainOptions } from './options.ts';
+import { batchSizeOf, checkTrainOptions, peakLearningRate, TRAIN_DEFAULTS, type TrainOptions } from './options.ts';
+import { makeRuntime, type AnyStudent, type PreparedBatch, type StudentRuntime } from './runtime.ts';
 import { TRAINER_STATE_FORMAT, TRAINER_STATE_VERSION, parseTrainerState, trainerStateJson, type LogEntry, type TrainerState } from './state.ts';
 import { evalLoss, trainStep } from './step.ts';
-import { studentFromInit, studentFromScratch, type Student } from './student.ts';
-import { parseTokenizerJson, type Tokenizer } from './tokenizer/index.ts';
+import { checkResumable, plannedMemory, studentArch, studentFromScratchFor, studentWindow } from './start.ts';
+import { checkMemory, describeEstimate, formatBytes } from './memory.ts';
+import { studentFromInit } from './student.ts';
+import { t5StudentFromInit } from './student-t5.ts';
+import { parseTokenizerJson, parseAnyTokenizerJson } from './tokenizer/index.ts';
 
 export interface TrainHooks {
   /** Lines for a person: the backend, where the student came from, checkpoints. */
@@ -39,7 +42,7 @@ export interface TrainResult {
 }
 
 interface Start {
-  student: Student;
+  student: AnyStudent;
   state: TrainerState | undefined;
   moments: Moments | undefined;
   cursor: Cursor | NewStreamOptions;
@@ -52,34 +55,36 @@ export async function train(options: TrainOptions, hooks: TrainHooks): Promise<T
   const backend = await selectBackend(options.backend, options.threads === undefined ? {} : { threads: options.threads });
   hooks.say(`lamini: training on ${backend.name}: ${backend.detail}`);
 
+  const latestDir = (await latestCheckpoint(options.out))?.dir;
+  const planned = await plannedMemory(options, batchSize, latestDir);
+  hooks.say(`lamini: memory estimate ${describeEstimate(planned.estimate)}`);
+  checkMemory(planned, options.memoryLimit ?? totalmem());
+  if (planned.estimate.total > freemem()) hooks.say(`lamini: warning: that is more than the ${formatBytes(freemem())} free now`);
   const start = await startingPoint(options, batchSize, hooks);
-  const { student } = start;
   const stream = await RowStream.open(options.dataDir, start.cursor, {
     minTrainRows: batchSize,
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
   });
-  const model = new Gpt2(student.config, student.weights, {
-    embedding: backendCapabilities(backend.name).gatherGradient ? 'gather' : 'one-hot',
-  });
-  const optimizer = new AdamW(model.params, options.adamw, start.moments);
+  const runtime = makeRuntime(start.student, backendCapabilities(backend.name).gatherGradient ? 'gather' : 'one-hot');
+  const optimizer = new AdamW(runtime.params, options.adamw, start.moments);
   try {
-    const state = start.state ?? freshState(options, stream.cursor(), batchSize);
+    const state = start.state ?? freshState(options, stream.cursor(), batchSize, start.student);
     if (start.state !== undefined && options.steps !== undefined && options.steps !== start.state.total_steps) {
       state.total_steps = options.steps;
       state.schedule = { ...state.schedule, total: options.steps };
     }
-    const evalBatches = await evalSet(options, stream.cursor(), student.tokenizer, student.config, state.batch_size);
+    const evalBatches = await evalSet(options, stream.cursor(), runtime, state.batch_size);
     hooks.say(
       `lamini: ${start.state === undefined ? (options.init === undefined ? 'new student from scratch' : `finetuning ${options.init}`) : `resuming at step ${state.step}`}` +
-        ` (${describeShape(student.config)}), ${state.batch_size} × ${state.grad_accum} examples a step, ` +
+        ` (${runtime.description}; ${(runtime.parameters / 1e6).toFixed(1)}M parameters), ${state.batch_size} × ${state.grad_accum} examples a step, ` +
         `${state.total_steps === null ? 'following the corpus' : `${state.total_steps} steps`}, ` +
         `eval on ${evalBatches.reduce((n, b) => n + b.rows, 0)} held-out examples`,
     );
-    return await loop({ options, hooks, backend, stream, model, optimizer, student, state, evalBatches });
+    return await loop({ options, hooks, backend, stream, runtime, optimizer, state, evalBatches });
   } finally {
     await stream.close();
     optimizer.dispose();
-    model.dispose();
+    runtime.dispose();
   }
 }
 
@@ -88,16 +93,15 @@ interface LoopContext {
   hooks: TrainHooks;
   backend: SelectedBackend;
   stream: RowStream;
-  model: Gpt2;
+  runtime: StudentRuntime;
   optimizer: AdamW;
-  student: Student;
   state: TrainerState;
-  evalBatches: Batch[];
+  evalBatches: PreparedBatch[];
 }
 
 async function loop(c: LoopContext): Promise<TrainResult> {
-  const { options, hooks, state, student } = c;
-  const context = student.config.context;
+  const { options, hooks, state, runtime } = c;
+  const context = runtime.window;
   let lastSaved: string | undefined;
   // A resumed run's starting step is already on disk (it is the checkpoint it resumed from).
   let savedStep = state.step;
@@ -109,7 +113,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
   if (state.step === 0 && c.evalBatches.length > 0) {
     // Where the student starts: the first point of the evaluation curve.
     const before: LogEntry = {
-      step: 0, eval_loss: await evalLoss(c.model, c.evalBatches), lr: 0, grad_norm: 0, tokens_per_second: 0,
+      step: 0, eval_loss: await evalLoss(runtime, c.evalBatches), lr: 0, grad_norm: 0, tokens_per_second: 0,
       examples: 0, epoch: 0, time: new Date().toISOString(),
     };
     state.history.push(before);
@@ -119,18 +123,8 @@ async function loop(c: LoopContext): Promise<TrainResult> {
   const save = async (): Promise<void> => {
     if (savedStep === state.step) return;
     state.cursor = c.stream.cursor();
-    const saved = await saveCheckpoint(
-      options.out,
-      state.step,
-      {
-        config: student.config,
-        weights: await c.model.weights(),
-        tokenizerJson: student.tokenizer.toJson(),
-        trainerState: trainerStateJson(state),
-        optimizer: (await c.optimizer.snapshot()).tensors,
-      },
-      { keep: options.keep },
-    );
+    const parts = await runtime.checkpointParts({ trainerState: trainerStateJson(state), optimizer: (await c.optimizer.snapshot()).tensors });
+    const saved = await saveCheckpoint(options.out, state.step, parts, { keep: options.keep });
     lastSaved = saved.dir;
     savedStep = state.step;
     hooks.say(`lamini: saved ${saved.dir}`);
@@ -142,9 +136,9 @@ async function loop(c: LoopContext): Promise<TrainResult> {
       break;
     }
     const began = performance.now();
-    let micro: Batch[];
+    let micro: PreparedBatch[];
     try {
-      micro = await nextMicroBatches(c.stream, state, student.tokenizer, context);
+      micro = await nextMicroBatches(c.stream, state, runtime);
     } catch (error) {
       if (stopRequested()) {
         stoppedBy = 'signal';
@@ -167,7 +161,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
     state.step += 1;
     // Hugging Face's schedulers give update k the rate of step k − 1 (the updates taken before it).
     const lr = learningRate(state.step - 1, state.schedule);
-    const result = trainStep(c.model, c.optimizer, micro, lr, state.max_grad_norm);
+    const result = trainStep(runtime, c.optimizer, micro, lr, state.max_grad_norm);
     const loss = (await result.loss.data())[0] ?? Number.NaN;
     const gradNorm = (await result.gradNorm.data())[0] ?? Number.NaN;
     result.loss.dispose();
@@ -181,7 +175,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
     const isLast = state.total_steps !== null && state.step >= state.total_steps;
     let evalValue: number | undefined;
     if (c.evalBatches.length > 0 && (state.step % options.evalEvery === 0 || isLast)) {
-      evalValue = await evalLoss(c.model, c.evalBatches);
+      evalValue = await evalLoss(runtime, c.evalBatches);
       lastEvalLoss = evalValue;
     }
     if (state.step % options.logEvery === 0 || isLast || evalValue !== undefined) {
@@ -204,7 +198,7 @@ async function loop(c: LoopContext): Promise<TrainResult> {
   const last = state.history.at(-1);
   if (stoppedBy === 'end-of-data' && c.evalBatches.length > 0 && state.step > 0 && !(last?.step === state.step && last.eval_loss !== undefined)) {
     // The data ran out before the planned last step (the plan counts rows before the split): evaluate the end too.
-    lastEvalLoss = await evalLoss(c.model, c.evalBatches);
+    lastEvalLoss = await evalLoss(runtime, c.evalBatches);
     const entry: LogEntry = {
       step: state.step, eval_loss: lastEvalLoss, lr: learningRate(state.step - 1, state.schedule), grad_norm: 0, tokens_per_second: 0,
       examples: state.examples_seen, epoch: c.stream.cursor().epoch, time: new Date().toISOString(),
@@ -220,18 +214,11 @@ async function loop(c: LoopContext): Promise<TrainResult> {
  * `gradAccum` micro-batches; fewer (or none) only where the stream ends. One take for the whole step: a take
  * cancelled while it waits for new shards (Ctrl-C while following) leaves the cursor where the last step ended.
  */
-async function nextMicroBatches(stream: RowStream, state: TrainerState, tokenizer: Tokenizer, context: number): Promise<Batch[]> {
+async function nextMicroBatches(stream: RowStream, state: TrainerState, runtime: StudentRuntime): Promise<PreparedBatch[]> {
   const rows = await stream.take(state.batch_size * state.grad_accum);
-  const out: Batch[] = [];
-  for (let i = 0; i < rows.length; i += state.batch_size) out.push(toBatch(rows.slice(i, i + state.batch_size), tokenizer, context));
+  const out: PreparedBatch[] = [];
+  for (let i = 0; i < rows.length; i += state.batch_size) out.push(runtime.prepare(rows.slice(i, i + state.batch_size)));
   return out;
-}
-
-function toBatch(rows: readonly TrainRow[], tokenizer: Tokenizer, context: number): Batch {
-  return makeBatch(
-    rows.map((r) => encodeExample(r, tokenizer, context)),
-    tokenizer.eosId,
-  );
 }
 
 async function startingPoint(options: TrainOptions, batchSize: number, hooks: TrainHooks): Promise<Start> {
@@ -239,21 +226,33 @@ async function startingPoint(options: TrainOptions, batchSize: number, hooks: Tr
   if (latest !== undefined) {
     const parts = await readCheckpoint(latest.dir);
     const state = parseTrainerState(parts.trainerState, `${latest.dir}/trainer_state.json`);
-    const tokenizer = parseTokenizerJson(parts.tokenizerJson, `${latest.dir}/tokenizer.json`);
-    checkResumable(options, parts.config, tokenizer, latest.dir);
+    const source = `${latest.dir}/tokenizer.json`;
+    const student: AnyStudent = parts.arch === 'gpt2'
+      ? { arch: 'decoder-only', student: { config: parts.config, tokenizer: parseTokenizerJson(parts.tokenizerJson, source), weights: new Map(parts.weights) } }
+      : {
+        arch: 'encoder-decoder', window: state.window ?? studentWindow(options),
+        student: { config: parts.config, tokenizer: parseAnyTokenizerJson(parts.tokenizerJson, source), weights: new Map(parts.weights) },
+      };
+    checkResumable(options, student, latest.dir);
     hooks.say(`lamini: resuming from ${latest.dir}`);
     // A later --steps (without --epochs) may need more passes; adding passes at the end leaves the order of
     // every earlier one as it was.
     const needed = options.steps !== undefined && options.epochs === undefined ? ((await newStreamOptions(options, state.batch_size)).epochs ?? 1) : 1;
     return {
-      student: { config: parts.config, tokenizer, weights: new Map(parts.weights) },
+      student,
       state,
       moments: { step: state.step, tensors: parts.optimizer },
       cursor: { ...state.cursor, epochs: Math.max(state.cursor.epochs, needed) },
     };
   }
   const streamStart = await newStreamOptions(options, batchSize);
-  if (options.init !== undefined) return { student: await studentFromInit(options.init), state: undefined, moments: undefined, cursor: streamStart };
+  if (options.init !== undefined) {
+    const arch = studentArch(options, await readModelType(options.init));
+    const student: AnyStudent = arch === 'decoder-only'
+      ? { arch, student: await studentFromInit(options.init) }
+      : { arch, student: await t5StudentFromInit(options.init), window: studentWindow(options) };
+    return { student, state: undefined, moments: undefined, cursor: streamStart };
+  }
   // One pass at most: the tokenizer learns from distinct rows.
   const sampler = await RowStream.open(options.dataDir, { ...streamStart, epochs: 1, follow: false }, { minTrainRows: batchSize });
   let sample: TrainRow[];
@@ -262,25 +261,9 @@ async function startingPoint(options: TrainOptions, batchSize: number, hooks: Tr
   } finally {
     await sampler.close();
   }
-  const student = studentFromScratch(requestedShape(options), sample, options.seed);
-  hooks.say(`lamini: trained a ${student.tokenizer.vocabSize}-token byte-level BPE on ${sample.length} training examples`);
+  const student = studentFromScratchFor(options, sample);
+  hooks.say(`lamini: trained a ${student.student.tokenizer.vocabSize}-token byte-level BPE on ${sample.length} training examples`);
   return { student, state: undefined, moments: undefined, cursor: streamStart };
-}
-
-/** A resumed run keeps its checkpoint's model; an explicit flag that disagrees is an error, not a silent change. */
-function checkResumable(options: TrainOptions, config: Gpt2Config, tokenizer: Tokenizer, dir: string): void {
-  const o = options.overrides;
-  const clashes: string[] = [];
-  if (o.layers !== undefined && o.layers !== config.layers) clashes.push(`--layers ${o.layers} (checkpoint ${config.layers})`);
-  if (o.dModel !== undefined && o.dModel !== config.dModel) clashes.push(`--d-model ${o.dModel} (checkpoint ${config.dModel})`);
-  if (o.heads !== undefined && o.heads !== config.heads) clashes.push(`--heads ${o.heads} (checkpoint ${config.heads})`);
-  if (o.context !== undefined && o.context !== config.context) clashes.push(`--context ${o.context} (checkpoint ${config.context})`);
-  if (tokenizer.vocabSize > config.vocabSize) clashes.push(`tokenizer.json has ${tokenizer.vocabSize} tokens, the model ${config.vocabSize}`);
-  if (clashes.length > 0) {
-    throw new LaminiError(ErrorCodes.CHECKPOINT_MISMATCH, `cannot resume from ${dir}: ${clashes.join('; ')}; use another --out to start a new run`, {
-      details: { dir },
-    });
-  }
 }
 
 async function newStreamOptions(options: TrainOptions, batchSize: number): Promise<NewStreamOptions> {
@@ -298,7 +281,7 @@ async function trainRowsEstimate(options: TrainOptions): Promise<number> {
   return Math.floor(rows * (1 - options.evalPermille / 1000));
 }
 
-function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): TrainerState {
+function freshState(options: TrainOptions, cursor: Cursor, batchSize: number, student: AnyStudent): TrainerState {
   let total: number | null = options.steps ?? null;
   if (total === null && !options.follow) {
     // The stream's own snapshot (not a second read of the manifest), less the held-out share.
@@ -306,7 +289,7 @@ function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): T
     total = Math.max(1, Math.ceil((cursor.epochs * rows) / (batchSize * options.gradAccum)));
   }
   const schedule: Schedule = {
-    peak: peakLearningRate(options),
+    peak: peakLearningRate(options, student.arch),
     warmup: options.warmup ?? defaultWarmup(total),
     total,
     minRatio: 0,
@@ -327,15 +310,16 @@ function freshState(options: TrainOptions, cursor: Cursor, batchSize: number): T
     examples_seen: 0,
     tokens_seen: 0,
     history: [],
+    ...(student.arch === 'encoder-decoder' ? { window: student.window } : {}),
   };
 }
 
 /** The held-out rows the stream skips: the cursor's split (a resumed run keeps its own), first in manifest order. */
-async function evalSet(options: TrainOptions, cursor: Cursor, tokenizer: Tokenizer, config: Gpt2Config, batchSize: number): Promise<Batch[]> {
+async function evalSet(options: TrainOptions, cursor: Cursor, runtime: StudentRuntime, batchSize: number): Promise<PreparedBatch[]> {
   if (options.evalExamples === 0 || cursor.evalPermille === 0) return [];
   const rows = await evalRows(options.dataDir, cursor.coveredTo, { permille: cursor.evalPermille, limit: options.evalExamples });
-  const batches: Batch[] = [];
-  for (let i = 0; i < rows.length; i += batchSize) batches.push(toBatch(rows.slice(i, i + batchSize), tokenizer, config.context));
+  const batches: PreparedBatch[] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(runtime.prepare(rows.slice(i, i + batchSize)));
   return batches;
 }
 
@@ -344,8 +328,4 @@ function eta(stepSeconds: readonly number[], state: TrainerState): number | null
   const recent = stepSeconds.slice(-20);
   const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
   return Math.max(0, state.total_steps - state.step) * mean;
-}
-
-function describeShape(c: Gpt2Config): string {
-  return `GPT-2, ${c.layers} layers, d ${c.dModel}, ${c.heads} heads, context ${c.context}, vocabulary ${c.vocabSize}`;
 }

@@ -13,7 +13,6 @@
  * Broker: LAMINI_KAFKA_BROKERS, else the test broker from infra/kafka (started if needed).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +20,14 @@ import { parseArgs } from 'node:util';
 import { Admin, Consumer, Producer, ProduceAcks, compatibilityPartitioner } from '@platformatic/kafka';
 import { defaultConfig } from '../../common/config.ts';
 import { openCorpus } from '../../corpus/index.ts';
-import { corpusStore } from '../../pipeline/corpus-store.ts';
-import { runKafka } from '../../pipeline/kafka-run.ts';
+import { corpusStore } from '../../corpus/pipeline-store.ts';
+import { runKafka } from '../../pipeline/run.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
 import { loadSeedPool, loadTopics } from '../../seeds/index.ts';
 import type { RecordCodec } from '../../streams/codec.ts';
 import { createTeacher, teacherConfigFromAppConfig } from '../../teacher/index.ts';
 import { kafkaBrokers, randomName } from '../../test/helpers/kafka.ts';
-import { startScriptedTeacher } from '../../test/helpers/scripted-teacher.ts';
+import { startUniqueTeacher } from '../pipeline/unique-teacher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,28 +50,8 @@ const WINDOWS = values.windows.split(',').map(Number);
 
 const brokers = await kafkaBrokers();
 const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: brokers });
-/**
- * Zero latency; every generated instruction gets six words of its own (a hash of prompt and item), so
- * dedup keeps most of them and the run measures the pipeline, not the scripted teacher's small
- * vocabulary (its plain default repeats itself after a few thousand instructions and dedup drops them).
- */
-const teacherServer = await startScriptedTeacher({
-  script: (ctx) => {
-    const step = ctx.fallback();
-    if (step.kind !== 'reply' || !(step.text.includes('<example>') || step.text.startsWith('{"instructions"'))) return step;
-    const prompt = ctx.request.messages.map((m) => m.content).join('\n');
-    const unique = (text: string, i: number): string => {
-      const h = createHash('sha256').update(prompt).update(String(i)).digest('hex');
-      return `${text.replace(/\.$/, '')} ${Array.from({ length: 6 }, (_, j) => `w${h.slice(j * 5, j * 5 + 5)}`).join(' ')}.`;
-    };
-    if (step.text.trimStart().startsWith('{')) {
-      const body = JSON.parse(step.text) as { instructions: string[] };
-      return { kind: 'reply', text: JSON.stringify({ instructions: body.instructions.map(unique) }) };
-    }
-    let i = 0;
-    return { kind: 'reply', text: step.text.replace(/<example>(.*?)<\/example>/g, (_, t: string) => `<example>${unique(t, i++)}</example>`) };
-  },
-});
+/** Zero latency; every generated instruction gets words of its own (bench/pipeline/unique-teacher.ts). */
+const teacherServer = await startUniqueTeacher();
 const codec: RecordCodec = defaultRegistry();
 const seeds = (await loadSeedPool(mkdtempSync(join(tmpdir(), 'lamini-bench-seeds-')), { includeDefaults: true })).seeds;
 const topics = await loadTopics();

@@ -6,13 +6,12 @@
 import type { Config } from '../../common/config.ts';
 import { LaminiError, ErrorCodes, isLaminiError } from '../../common/errors.ts';
 import { openCorpus, readManifest } from '../../corpus/index.ts';
-import { corpusStore } from '../../pipeline/corpus-store.ts';
-import { planCorpusReplay, runReplay, type ReplayOutcome } from '../../pipeline/dlq-replay-embedded.ts';
-import { replaySummary, type ReplayCounts } from '../../pipeline/dlq-replay.ts';
-import { replayDeadLetters, type ReplayResult } from '../../pipeline/dlq-replay-run.ts';
-import { OPERATOR_NAMES } from '../../pipeline/kafka-operator.ts';
-import { kafkaCodec } from '../../pipeline/kafka-codec.ts';
-import { brokerTimeouts, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
+import { corpusStore } from '../../corpus/pipeline-store.ts';
+import { planCorpusReplay, runReplay, type ReplayOutcome } from '../../dlq/replay-embedded.ts';
+import { replaySummary, type ReplayCounts } from '../../dlq/plan.ts';
+import { replayDeadLetters, type ReplayResult } from '../../dlq/replay.ts';
+import { STAGE_NAMES } from '../../pipeline/stages.ts';
+import { openTransport } from '../../streams/open.ts';
 import { defaultRegistry } from '../../schemas/index.ts';
 import { BROKER_TIMEOUT_OPTION, brokerTimeoutMs, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
@@ -22,7 +21,7 @@ import { openTeacher } from './teacher-setup.ts';
 
 const SUBCOMMANDS = ['replay', 'list'] as const;
 /** The operators that write dead letters (`--operator`): every operator but the planner, which reads no topic. */
-const LETTER_OPERATORS: readonly string[] = OPERATOR_NAMES.filter((name) => name !== 'planner');
+const LETTER_OPERATORS: readonly string[] = STAGE_NAMES.filter((name) => name !== 'planner');
 
 export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -76,21 +75,18 @@ export async function dlqCommand(argv: string[]): Promise<number> {
 type Filter = { reasons: string[]; operators: string[] };
 
 async function replayOnKafka(config: Config, filter: Filter, dryRun: boolean, timeoutMs: number): Promise<ReplayResult> {
-  const settings = kafkaSettings(config);
-  const kafka = { ...settings, client: { ...settings.client, ...brokerTimeouts(timeoutMs) } };
-  const codec = await kafkaCodec(config, { readOnly: dryRun });
-  const transport = kafkaTransport(kafka);
+  const opened = await openTransport(config, { readOnly: dryRun, timeoutMs });
   try {
-    return await replayDeadLetters({ transport, topicName: topicNamer(kafka.prefix), codec, dataDir: config.dataDir, filter, dryRun });
+    return await replayDeadLetters({ transport: opened.transport, topicName: opened.topicName, codec: opened.codec, dataDir: config.dataDir, filter, dryRun });
   } finally {
-    await transport.close();
+    await opened.close();
   }
 }
 
 /**
  * The embedded transport: letters from the corpus. A count reads the committed shards (no lock, like
  * "lamini query"); a replay takes the corpus and runs the stages until what it sent is committed
- * (pipeline/dlq-replay-embedded.ts). The teacher starts only when there is something to send.
+ * (dlq/replay-embedded.ts). The teacher starts only when there is something to send.
  */
 async function replayEmbedded(config: Config, filter: Filter, dryRun: boolean): Promise<ReplayResult & { outcome?: ReplayOutcome }> {
   const codec = defaultRegistry();

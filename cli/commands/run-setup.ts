@@ -35,10 +35,12 @@ export async function loadRunSeeds(config: Config, log: (line: string) => void):
   return pool.seeds;
 }
 
-/** Aborts the returned signal on SIGINT or SIGTERM (after `onSignal`) until `release()`. */
-export function trapInterrupt(onSignal: () => void = () => {}): { signal: AbortSignal; release(): void } {
+/** Aborts the returned signal on SIGINT or SIGTERM (after `onSignal`) until `release()`; `by` names the signal. */
+export function trapInterrupt(onSignal: () => void = () => {}): { signal: AbortSignal; readonly by: NodeJS.Signals | undefined; release(): void } {
   const stop = new AbortController();
-  const handler = (): void => {
+  let by: NodeJS.Signals | undefined;
+  const handler = (name: NodeJS.Signals): void => {
+    by ??= name;
     onSignal();
     stop.abort();
   };
@@ -46,6 +48,9 @@ export function trapInterrupt(onSignal: () => void = () => {}): { signal: AbortS
   process.once('SIGTERM', handler);
   return {
     signal: stop.signal,
+    get by() {
+      return by;
+    },
     release() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);

@@ -1,17 +1,16 @@
 /** `lamini run`: wires config, seeds, teacher, corpus and the embedded pipeline together. */
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { openCorpus } from '../../corpus/index.ts';
-import { corpusStore } from '../../pipeline/corpus-store.ts';
-import { runEmbedded } from '../../pipeline/run.ts';
-import { kafkaCodec, wireFormatLine } from '../../pipeline/kafka-codec.ts';
-import { kafkaSettings, runKafka } from '../../pipeline/kafka-run.ts';
+import { corpusStore } from '../../corpus/pipeline-store.ts';
+import { runOn } from '../../pipeline/run.ts';
+import { openTransport } from '../../streams/open.ts';
+import { wireFormatLine } from '../../streams/kafka/codec.ts';
 import { progressLine, type RunProgress } from '../../pipeline/progress.ts';
-import { defaultRegistry } from '../../schemas/index.ts';
 import { loadTopics } from '../../seeds/index.ts';
-import type { RecordCodec } from '../../streams/codec.ts';
-import { intOption, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, usdOption } from '../args.ts';
+import { jsonLogger, meteredTransport, observedTeachers, serveMetrics, textLogger } from '../../observability/index.ts';
+import { intOption, logFormatOption, metricsPortOption, OBSERVABILITY_OPTIONS, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag, usdOption } from '../args.ts';
 import { configFrom } from '../context.ts';
-import { createDisplay } from '../display.ts';
+import { createDisplay, progressFields } from '../display.ts';
 import { HELP } from '../help.ts';
 import { loadRunSeeds, TEACHER_FLAGS, teacherFlagConfig, trapInterrupt } from './run-setup.ts';
 import { openTeacher, type RunTeacher } from './teacher-setup.ts';
@@ -25,6 +24,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...TEACHER_FLAGS, target: { type: 'string' }, transport: { type: 'string' }, brokers: { type: 'string' }, 'wire-format': { type: 'string' },
     'schema-registry': { type: 'string' }, ...TOPIC_PREFIX_OPTION, instances: { type: 'string' }, 'run-seed': { type: 'string' }, 'max-cost': { type: 'string' }, quiet: { type: 'boolean' },
+    ...OBSERVABILITY_OPTIONS,
   }, 'run');
   if (values.help === true) {
     process.stdout.write(`${HELP.run}\n`);
@@ -42,15 +42,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...topicPrefixFlag(values),
     runSeed: intOption(values, 'run-seed', 0),
   });
-  const kafka = config.transport === 'kafka' ? kafkaSettings(config) : undefined;
   const instances = intOption(values, 'instances', 1) ?? 1;
+  const metricsPort = metricsPortOption(values);
+  const json = logFormatOption(values) === 'json' ? jsonLogger({ command: 'run' }) : undefined;
   const display = createDisplay(target, {
     tty: process.stderr.isTTY === true, quiet: values.quiet === true, intervalMs: Math.max(config.run.progressIntervalMs, 10_000),
+    ...(json === undefined ? {} : { json }),
   });
 
+  const served = await serveMetrics(metricsPort, json ?? textLogger(display.log));
+  const metrics = served.metrics;
+  const opened = meteredTransport(await openTransport(config, { log: display.log }), metrics);
   const seeds = await loadRunSeeds(config, display.log);
   const topics = await loadTopics();
-  const codec: RecordCodec = kafka === undefined ? defaultRegistry() : await kafkaCodec(config);
 
   const corpus = await openCorpus(config.dataDir);
   const stop = trapInterrupt(() => display.log('interrupted: committing what is done; tasks in flight are redone on the next run'));
@@ -58,20 +62,26 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     display.log(`run: target ${target} new examples · ${seeds.length} seeds · teacher ${teacherNames(teacher)} · data ${config.dataDir}`);
     const runOptions = {
-      config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)), teacher: teacher.teacher, responseTeacher: teacher.responseTeacher,
+      config: teacher.config, target, store: corpusStore(teacher.withLedger(corpus)),
+      ...observedTeachers(metrics, teacher),
       // Spend in the progress line comes from the ledger; with no --max-cost the limit is never reached.
-      costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds, topics, codec,
-      signal: stop.signal, onProgress: (p: RunProgress) => display.progress(p), onLog: display.log,
+      costLimit: teacher.ledger.costLimit(maxCost ?? Number.POSITIVE_INFINITY), seeds, topics,
+      signal: stop.signal, onLog: display.log,
+      onProgress: (p: RunProgress) => {
+        display.progress(p);
+        metrics?.pipeline.progress(p);
+      },
     };
+    const kafka = opened.kafka;
     if (kafka !== undefined) {
       display.log(`run: kafka ${kafka.brokers.join(',')} · topics ${kafka.prefix ?? ''}* · ${kafka.partitions} partitions · ${wireFormatLine(config.kafka)}`);
     }
-    const summary = kafka === undefined ? await runEmbedded(runOptions) : await runKafka({ ...runOptions, kafka, instances });
+    const summary = await runOn(runOptions, opened, instances);
     display.done();
-    display.log(`done: ${progressLine(summary, target)}`);
+    display.log(`done: ${progressLine(summary, target)}`, { ...progressFields(summary, target), stopped_by: summary.stoppedBy });
     if (summary.stoppedBy === 'stalled') {
       throw new LaminiError(ErrorCodes.RUN_STALLED,
-        `stopped: the teacher produced no usable example for ${Math.round(config.run.stallTimeoutMs / 1000)} s ` +
+        `stopped: the teacher produced no usable example for ${Math.round(teacher.config.run.stallTimeoutMs / 1000)} s ` +
         `(see "lamini stats" for dead letters by reason)`);
     }
     return summary.stoppedBy === 'interrupted' ? 130 : 0;
@@ -79,5 +89,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     stop.release();
     await teacher.close();
     await corpus.close();
+    await opened.close();
+    await served.close();
   }
 }
+

@@ -1,6 +1,6 @@
 import { corpusStats, EMBEDDED_LAG_NOTE, formatLag, formatStats, type LagStats } from '../../corpus/index.ts';
-import { operatorLag } from '../../pipeline/kafka-lag.ts';
-import { kafkaSettings } from '../../pipeline/kafka-run.ts';
+import { operatorLag } from '../../pipeline/lag.ts';
+import { kafkaSettings } from '../../streams/kafka/settings.ts';
 import { BROKER_TIMEOUT_OPTION, brokerTimeoutMs, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';

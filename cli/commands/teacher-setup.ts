@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { roleTeacherConfig, TEACHER_ROLES, type Config, type TeacherConfig, type TeacherRole } from '../../common/config.ts';
 import type { Corpus } from '../../corpus/index.ts';
-import { withLedger, type LedgerCorpus } from '../../pipeline/ledger-corpus.ts';
-import { createRoleTeachers, teacherCacheDir, teacherConfigFromAppConfig, TeacherLedger, type CreateTeacherConfig, type Teacher } from '../../teacher/index.ts';
+import { withLedger, type LedgerCorpus } from '../../corpus/ledger-corpus.ts';
+import { createRoleTeachers, teacherCacheDir, teacherConfigFromAppConfig, TeacherLedger, type CreateTeacherConfig, type SharedBudget, type Teacher } from '../../teacher/index.ts';
 
 export interface RunTeacher {
   /** The instruction (generate) calls' teacher. */
@@ -18,6 +18,10 @@ export interface RunTeacher {
   /** The response (respond) calls' teacher: `teacher` itself unless a second one is configured. */
   responseTeacher: Teacher;
   ledger: TeacherLedger;
+  /** The budgets (rpm, tpm) of each role's teacher: shared among a stage's members on Kafka (docs/budgets.md). */
+  budgets: Record<TeacherRole, SharedBudget>;
+  /** Whether both roles call one teacher (one budget). */
+  oneTeacher: boolean;
   config: Config;
   withLedger(corpus: Corpus): LedgerCorpus;
   close(): Promise<void>;
@@ -32,6 +36,14 @@ export async function openTeacher(config: Config, log: (line: string) => void, o
     teacher: capLocalConcurrency(config.teacher),
     ...(batch ? { run: { ...config.run, stallTimeoutMs: Math.max(config.run.stallTimeoutMs, 25 * 3_600_000) } } : {}),
   };
+  // The settings the run uses are these, not the file's: say where they differ, so no figure shown is one not used.
+  if (runConfig.run.stallTimeoutMs !== config.run.stallTimeoutMs) {
+    log(`teacher: batch mode, so the stall timeout is ${Math.round(runConfig.run.stallTimeoutMs / 3_600_000)} h (run.stallTimeoutMs is ${Math.round(config.run.stallTimeoutMs / 1000)} s)`);
+  }
+  for (const role of TEACHER_ROLES) {
+    const [was, is] = [roleTeacherConfig(config.teacher, role).concurrency, roleTeacherConfig(runConfig.teacher, role).concurrency];
+    if (was !== is) log(`teacher: the local teacher answers one request at a time, so ${role} calls in flight are ${is}, not ${was}`);
+  }
   const roles = {
     instruction: roleTeacherConfig(runConfig.teacher, only ?? 'instruction'), response: roleTeacherConfig(runConfig.teacher, only ?? 'response'),
   };
@@ -60,6 +72,8 @@ export async function openTeacher(config: Config, log: (line: string) => void, o
     teacher: teachers.instruction,
     responseTeacher: teachers.response,
     ledger,
+    budgets: { instruction: teachers.instruction.budget, response: teachers.response.budget },
+    oneTeacher: !two,
     config: runConfig,
     withLedger(corpus) {
       ledger.keepEntries = true;

@@ -1,6 +1,7 @@
 /** `lamini topics create --brokers ... [--partitions N] [--topic-prefix P]`: the pipeline's topics, with partitions and retention from config. */
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
-import { allTopics, kafkaSettings, kafkaTransport, topicNamer } from '../../pipeline/kafka-run.ts';
+import { kafkaSettings, kafkaTransport } from '../../streams/kafka/settings.ts';
+import { allTopics, topicNamer } from '../../streams/topics.ts';
 import { intOption, parse, stringOption, TOPIC_PREFIX_OPTION, topicPrefixFlag } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
@@ -22,6 +23,7 @@ export async function topicsCommand(argv: string[]): Promise<number> {
   try {
     const specs = allTopics(topicNamer(kafka.prefix), kafka.partitions);
     await transport.createTopics(specs);
+    // The partitions each topic has now (an existing topic keeps its own), read from the broker's metadata.
     const counts = await transport.inner.partitionCounts(specs.map((s) => s.name));
     for (const s of specs) process.stdout.write(`${s.name}\t${counts.get(s.name) ?? 0} partitions\n`);
     return 0;

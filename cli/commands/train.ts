@@ -1,24 +1,26 @@
 /** `lamini train`: flags → TrainOptions, then the trainer, with a progress line or JSON lines. */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
-import { isPresetName } from '../../trainers/model/shape.ts';
+import { ARCHES, isStudentPresetName, presetArch, STUDENT_PRESET_NAMES, type Arch } from '../../trainers/presets.ts';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../trainers/options.ts';
 import type { LogEntry } from '../../trainers/state.ts';
 import { train } from '../../trainers/trainer.ts';
-import { backendOption, intOption, numberOption, parse, stringOption, type Parsed } from '../args.ts';
+import { jsonLogger, serveMetrics, textLogger } from '../../observability/index.ts';
+import { backendOption, intOption, logFormatOption, metricsPortOption, numberOption, OBSERVABILITY_OPTIONS, parse, stringOption, type Parsed } from '../args.ts';
 import { configFrom } from '../context.ts';
 import { HELP } from '../help.ts';
 import { trapInterrupt } from './run-setup.ts';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    preset: { type: 'string' }, init: { type: 'string' }, steps: { type: 'string' }, epochs: { type: 'string' },
+    preset: { type: 'string' }, arch: { type: 'string' }, init: { type: 'string' }, steps: { type: 'string' }, epochs: { type: 'string' },
     follow: { type: 'boolean' }, 'save-every': { type: 'string' }, keep: { type: 'string' }, out: { type: 'string' },
     backend: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' },
     layers: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' }, context: { type: 'string' },
     'vocab-size': { type: 'string' }, 'batch-size': { type: 'string' }, 'grad-accum': { type: 'string' },
     lr: { type: 'string' }, warmup: { type: 'string' }, 'eval-every': { type: 'string' }, 'eval-examples': { type: 'string' },
     'eval-percent': { type: 'string' }, threads: { type: 'string' }, 'log-every': { type: 'string' },
+    ...OBSERVABILITY_OPTIONS,
   }, 'train');
   if (values.help === true) {
     process.stdout.write(`${HELP['train']}\n`);
@@ -27,29 +29,42 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new LaminiError(ErrorCodes.USAGE, `unexpected argument "${positionals[0]}" (see "lamini train --help")`);
   const options = trainOptions(values);
   const json = values.json === true;
-  const interrupt = trapInterrupt(() => process.stderr.write('lamini: stopping after this step (a checkpoint is saved)\n'));
+  const jsonLog = logFormatOption(values) === 'json' ? jsonLogger({ command: 'train' }) : undefined;
+  const logger = jsonLog ?? textLogger((line) => process.stderr.write(`${line}\n`));
+  const served = await serveMetrics(metricsPortOption(values), logger);
+  const metrics = served.metrics?.train(options.init === undefined ? options.preset : basename(options.init));
+  const interrupt = trapInterrupt(() => logger.info('lamini: stopping after this step (a checkpoint is saved)'));
   try {
     const result = await train(options, {
-      say: (line) => process.stderr.write(`${line}\n`),
+      say: (line) => logger.info(line),
       onLog: (entry, progress) => {
+        metrics?.log(entry);
         if (json) process.stdout.write(`${JSON.stringify(entry)}\n`);
-        else process.stderr.write(`${progressLine(entry, progress.total, progress.etaSeconds)}\n`);
+        if (jsonLog !== undefined) jsonLog.info('step', { ...entry, total_steps: progress.total, eta_s: progress.etaSeconds });
+        else if (!json) process.stderr.write(`${progressLine(entry, progress.total, progress.etaSeconds)}\n`);
       },
       signal: interrupt.signal,
     });
     const why = { steps: 'reached the last step', 'end-of-data': 'the corpus passes are done', signal: 'stopped' }[result.stoppedBy];
     const saved = result.checkpoint === undefined ? '; nothing new to save' : `; checkpoint ${result.checkpoint}`;
-    process.stderr.write(`lamini: ${why} at step ${result.step}${saved}\n`);
+    logger.info(`lamini: ${why} at step ${result.step}${saved}`, { stopped_by: result.stoppedBy, step: result.step, checkpoint: result.checkpoint ?? null });
     return result.stoppedBy === 'signal' ? 130 : 0;
   } finally {
     interrupt.release();
+    await served.close();
   }
 }
 
 function trainOptions(values: Parsed['values']): TrainOptions {
   const config = configFrom(values);
-  const preset = stringOption(values, 'preset') ?? 'tiny';
-  if (!isPresetName(preset)) throw new LaminiError(ErrorCodes.USAGE, `--preset must be tiny, small or gpt2, got "${preset}"`);
+  const arch = archOption(stringOption(values, 'arch'));
+  const preset = stringOption(values, 'preset') ?? (arch === 'encoder-decoder' ? 't5-tiny' : 'tiny');
+  if (!isStudentPresetName(preset)) {
+    throw new LaminiError(ErrorCodes.USAGE, `--preset must be one of ${STUDENT_PRESET_NAMES.join(', ')}; got "${preset}"`);
+  }
+  if (arch !== undefined && stringOption(values, 'init') === undefined && presetArch(preset) !== arch) {
+    throw new LaminiError(ErrorCodes.USAGE, `--preset ${preset} is ${presetArch(preset)}, not --arch ${arch}`);
+  }
   const backend = backendOption(values);
   const options: TrainOptions = {
     dataDir: config.dataDir,
@@ -76,6 +91,7 @@ function trainOptions(values: Parsed['values']): TrainOptions {
   const set = <K extends keyof TrainOptions>(key: K, value: TrainOptions[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
   };
+  set('arch', arch);
   set('batchSize', intOption(values, 'batch-size', 1));
   set('init', stringOption(values, 'init'));
   set('steps', intOption(values, 'steps', 1));
@@ -84,6 +100,13 @@ function trainOptions(values: Parsed['values']): TrainOptions {
   set('warmup', intOption(values, 'warmup', 0));
   set('threads', intOption(values, 'threads', 1));
   return options;
+}
+
+function archOption(raw: string | undefined): Arch | undefined {
+  if (raw === undefined) return undefined;
+  const arch = ARCHES.find((a) => a === raw);
+  if (arch === undefined) throw new LaminiError(ErrorCodes.USAGE, `--arch must be ${ARCHES.join(' or ')}, got "${raw}"`);
+  return arch;
 }
 
 function percentToPermille(raw: string | undefined): number | undefined {

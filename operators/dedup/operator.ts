@@ -9,7 +9,7 @@
 import { contentId } from '../../common/hash.ts';
 import { Topics } from '../../streams/topics.ts';
 import type { Dropped, Instruction } from '../../schemas/types.ts';
-import type { Operator, OperatorOutput } from '../types.ts';
+import type { Operator, OperatorOutput } from '../../streams/operator.ts';
 import { ExactIndex, type DedupIndex } from './index-exact.ts';
 
 export interface DedupState {
@@ -41,13 +41,13 @@ export function restoreDedupState(committed: Iterable<CommittedInstruction>, ind
   return { index, keptBy };
 }
 
-export function createDedupOperator(state: DedupState, now: () => number = Date.now): Operator<Instruction> {
+export function createDedupOperator(state: DedupState, now: () => number = Date.now): Operator<typeof Topics.instructionsRaw> {
   async function process(rec: Instruction): Promise<OperatorOutput> {
     const earlier = state.index.find(rec.id, rec.instruction);
     if (earlier === undefined) {
       state.index.insert(rec.id, rec.instruction);
       state.keptBy.set(rec.id, rec.task_number);
-      return { emit: [{ topic: Topics.instructionsUnique, type: 'Instruction', key: rec.id, record: rec }], dead: [] };
+      return { emit: [{ topic: Topics.instructionsUnique, key: rec.id, record: rec }], dead: [] };
     }
     const replay = earlier === rec.id && state.keptBy.get(rec.id) === rec.task_number;
     const dropped: Dropped = {
@@ -60,14 +60,13 @@ export function createDedupOperator(state: DedupState, now: () => number = Date.
       task_outputs: rec.task_outputs,
       created_at: now(),
     };
-    return { emit: [{ topic: Topics.dropped, type: 'Dropped', key: dropped.id, record: dropped }], dead: [] };
+    return { emit: [{ topic: Topics.dropped, key: dropped.id, record: dropped }], dead: [] };
   }
 
   return {
     descriptor: {
       id: DEDUP_ID,
       input: Topics.instructionsRaw,
-      inputType: 'Instruction',
       outputs: [Topics.instructionsUnique, Topics.dropped],
       state: 'ordered',
       stateDescription: `kept instructions (${'name' in state.index ? String(state.index.name) : 'exact ids'}) and the task of each`,

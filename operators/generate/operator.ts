@@ -12,7 +12,8 @@ import type { Dropped, GenerationTask, Seed } from '../../schemas/types.ts';
 import { FORMAT_ORDER, FormatSupport, type GenerationFormat } from '../../teacher/formats.ts';
 import type { ChatReply, Teacher } from '../../teacher/types.ts';
 import { instructionSource } from '../planner/mix.ts';
-import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../types.ts';
+import type { DeadLetterDraft, Emission, Operator, OperatorOutput } from '../../streams/operator.ts';
+import type { DeadLetterReason } from '../../streams/reasons.ts';
 import { contentId } from '../../common/hash.ts';
 import { joinInput, makeInstruction, rejectInstruction, instructionId, type InstructionDraft } from './instruction.ts';
 import { compileFilters, type GenerationFilters } from './filters.ts';
@@ -39,7 +40,7 @@ export interface GenerateOptions {
 
 export const GENERATE_ID = 'generate';
 
-export function createGenerateOperator(options: GenerateOptions): Operator<GenerationTask> {
+export function createGenerateOperator(options: GenerateOptions): Operator<typeof Topics.tasks> {
   const now = options.now ?? Date.now;
   const filter = options.filters === undefined ? undefined : compileFilters(options.filters);
   const wanted: readonly GenerationFormat[] =
@@ -49,7 +50,7 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
   const formats = options.teacher.formats ??
     new FormatSupport({ model: options.teacher.model, ...(options.log === undefined ? {} : { log: options.log }) });
 
-  const dead = (task: GenerationTask, reason: string, message: string, payload: string): DeadLetterDraft =>
+  const dead = (task: GenerationTask, reason: DeadLetterReason, message: string, payload: string): DeadLetterDraft =>
     ({ reason, message, payload, taskNumber: task.task_number, taskOutputs: 1 });
 
   async function process(task: GenerationTask, signal?: AbortSignal): Promise<OperatorOutput> {
@@ -168,11 +169,11 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
     const outputs = kept.length + repeats.length + deadLetters.length;
     for (const d of kept) {
       const record = makeInstruction(d, outputs);
-      emit.push({ topic: Topics.instructionsRaw, type: 'Instruction', key: record.id, record });
+      emit.push({ topic: Topics.instructionsRaw, key: record.id, record });
     }
     for (const r of repeats) {
       r.task_outputs = outputs;
-      emit.push({ topic: Topics.dropped, type: 'Dropped', key: r.id, record: r });
+      emit.push({ topic: Topics.dropped, key: r.id, record: r });
     }
     for (const dl of deadLetters) dl.taskOutputs = outputs;
     return { emit, dead: deadLetters };
@@ -182,7 +183,6 @@ export function createGenerateOperator(options: GenerateOptions): Operator<Gener
     descriptor: {
       id: GENERATE_ID,
       input: Topics.tasks,
-      inputType: 'GenerationTask',
       outputs: [Topics.instructionsRaw, Topics.dropped, Topics.dlq],
       state: 'none',
     },

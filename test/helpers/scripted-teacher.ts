@@ -70,8 +70,8 @@ export interface ScriptedTeacherOptions {
   port?: number;
   /** Enforced rate limits (absent: none, and no x-ratelimit headers). */
   limits?: { rpm?: number; tpm?: number; now?: () => number };
-  /** Delay before every reply (after the limits admit the request). */
-  latencyMs?: number;
+  /** Delay before every reply (after the limits admit the request): fixed, or per request (a latency distribution). */
+  latencyMs?: number | ((index: number, body: unknown) => number);
   /** `/v1/batches`: batches stay `in_progress` until `releaseBatches()` (default: they complete at once). */
   holdBatches?: boolean;
 }
@@ -132,7 +132,8 @@ export async function startScriptedTeacher(options: ScriptedTeacherOptions = {})
       }
       const step = await script({ request, body, fallback: () => defaultStep(request, perPrompt) }, index);
       record.step = step.kind;
-      if (options.latencyMs !== undefined && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const latency = typeof options.latencyMs === 'function' ? options.latencyMs(index, body) : options.latencyMs ?? 0;
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const used = respond(res, step, request, model, req.headers.authorization, limiter?.headers() ?? {});
       if (limiter !== undefined && used !== undefined) limiter.refund(charge - used);
     })().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * Checkpoints as Hugging Face GPT-2 model folders plus the trainer's state (docs/formats/checkpoint.md): the
+ * Checkpoints as Hugging Face GPT-2 or T5 model folders plus the trainer's state (docs/formats/checkpoint.md): the
  * safetensors codec, config.json, the GPT-2 state dict, reading a user's pretrained folder, and the store.
  */
 export {
@@ -18,8 +18,10 @@ export {
 export { isT5PresetName, t5ParameterCount, T5_PRESETS, type T5Preset, type T5PresetName } from './t5-presets.ts';
 export { loadT5Weights, t5TensorSpecs } from './t5-tensors.ts';
 export { readPretrainedGpt2, type PretrainedGpt2 } from './hf-folder.ts';
+export { checkT5Tokenizer, readPretrainedT5, type PretrainedT5 } from './t5-folder.ts';
+export { readModelType } from './model-type.ts';
 export { nodeFileWriter, type FileWriter } from './file-writer.ts';
-export type { CheckpointParts } from './parts.ts';
+export type { CheckpointArch, CheckpointParts, Gpt2CheckpointParts, T5CheckpointParts } from './parts.ts';
 export {
   latestCheckpoint, listCheckpoints, readCheckpoint, saveCheckpoint,
   type CheckpointInfo, type SaveOptions, type SavedCheckpoint,

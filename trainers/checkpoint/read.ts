@@ -1,6 +1,6 @@
 /**
  * Finding and reading checkpoints in a checkpoint root: only complete, published folders count (layout.ts);
- * a checkpoint is read back whole and checked (config, weights against the config, tokenizer, trainer state,
+ * a checkpoint (GPT-2 or T5, by config.json's model_type) is read back whole and checked (config, weights against the config, tokenizer, trainer state,
  * optimizer moments), a corrupt file being CHECKPOINT_INVALID naming it.
  */
 import { readdir, rm } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { fsyncDir } from '../../corpus/fsutil.ts';
 import { isNotFound } from './fs-probe.ts';
 import { exists, readOptional, readPretrainedGpt2 } from './hf-folder.ts';
 import { FILES, isStaleName, REQUIRED_FILES, stepOf } from './layout.ts';
+import { readModelType } from './model-type.ts';
+import { readPretrainedT5 } from './t5-folder.ts';
 import { readSafetensors } from './safetensors.ts';
 import type { CheckpointParts } from './parts.ts';
 
@@ -49,14 +51,19 @@ export async function readCheckpoint(dir: string): Promise<CheckpointParts> {
       throw new LaminiError(ErrorCodes.CHECKPOINT_INVALID, `${dir} is not a complete checkpoint: it has no ${file}`, { details: { dir, file } });
     }
   }
-  const { config, weights, tokenizerJson } = await readPretrainedGpt2(dir);
+  const arch = await readModelType(dir);
+  const model = arch === 'gpt2'
+    ? { arch, ...(await readPretrainedGpt2(dir)) }
+    : { arch, ...(await readPretrainedT5(dir)) };
+  const { tokenizerJson } = model;
   if (tokenizerJson === undefined) {
     throw new LaminiError(ErrorCodes.CHECKPOINT_INVALID, `${dir}: ${FILES.tokenizer} disappeared while reading`, { details: { dir } });
   }
   const statePath = join(dir, FILES.trainerState);
   const trainerState = parseObject(await readOptional(statePath), statePath);
   const optimizer = await readSafetensors(join(dir, FILES.optimizer));
-  return { config, weights, tokenizerJson, trainerState, optimizer };
+  const common = { weights: model.weights, tokenizerJson, trainerState, optimizer };
+  return model.arch === 'gpt2' ? { arch: 'gpt2', config: model.config, ...common } : { arch: 't5', config: model.config, ...common };
 }
 
 async function isComplete(dir: string): Promise<boolean> {

@@ -13,9 +13,13 @@ import { pathExists } from './fs-probe.ts';
 import { formatGpt2Config } from './gpt2-config.ts';
 import { loadGpt2Weights } from './gpt2-tensors.ts';
 import { checkpointName, FILES, prunedName, tempName } from './layout.ts';
-import type { CheckpointParts } from './parts.ts';
+import type { CheckpointParts, Gpt2CheckpointParts, T5CheckpointParts } from './parts.ts';
 import { listCheckpoints } from './read.ts';
-import { encodeSafetensorsChunks } from './safetensors.ts';
+import { encodeSafetensorsChunks, type FloatTensors } from './safetensors.ts';
+import { formatT5Config } from './t5-config.ts';
+import { checkT5Tokenizer } from './t5-folder.ts';
+import { loadT5Weights } from './t5-tensors.ts';
+import { t5GenerationConfigFile, t5TokenizerConfigFiles } from './t5-tokenizer-files.ts';
 import { generationConfigFile, summarizeTokenizer, tokenizerConfigFiles } from './tokenizer-files.ts';
 
 export { latestCheckpoint, listCheckpoints, readCheckpoint, type CheckpointInfo } from './read.ts';
@@ -77,21 +81,40 @@ export async function saveCheckpoint(root: string, step: number, parts: Checkpoi
 
 /** Every file of the checkpoint, in write order, as the chunks to write. */
 function checkpointFiles(parts: CheckpointParts): Array<[string, Iterable<Uint8Array>]> {
-  const { config } = parts;
-  const weights = loadGpt2Weights(parts.weights, config, 'weights given to saveCheckpoint');
-  const tokenizer = summarizeTokenizer(parts.tokenizerJson, config, 'tokenizer.json given to saveCheckpoint');
-  const { tokenizerConfig, specialTokensMap } = tokenizerConfigFiles(config, tokenizer);
   const text = (s: string): Uint8Array[] => [Buffer.from(s, 'utf8')];
+  const model = parts.arch === 'gpt2' ? gpt2Files(parts) : t5Files(parts);
   return [
-    [FILES.config, text(formatGpt2Config(config))],
-    [FILES.generationConfig, text(generationConfigFile(config))],
-    [FILES.model, encodeSafetensorsChunks(weights)],
+    [FILES.config, text(model.config)],
+    [FILES.generationConfig, text(model.generationConfig)],
+    [FILES.model, encodeSafetensorsChunks(model.weights)],
     [FILES.tokenizer, text(parts.tokenizerJson)],
-    [FILES.tokenizerConfig, text(tokenizerConfig)],
-    [FILES.specialTokensMap, text(specialTokensMap)],
+    [FILES.tokenizerConfig, text(model.tokenizerConfig)],
+    [FILES.specialTokensMap, text(model.specialTokensMap)],
     [FILES.optimizer, encodeSafetensorsChunks(parts.optimizer)],
     [FILES.trainerState, text(`${JSON.stringify(parts.trainerState, null, 2)}\n`)],
   ];
+}
+
+interface ModelFiles {
+  config: string;
+  generationConfig: string;
+  weights: FloatTensors;
+  tokenizerConfig: string;
+  specialTokensMap: string;
+}
+
+function gpt2Files(parts: Gpt2CheckpointParts): ModelFiles {
+  const { config } = parts;
+  const weights = loadGpt2Weights(parts.weights, config, 'weights given to saveCheckpoint');
+  const tokenizer = summarizeTokenizer(parts.tokenizerJson, config, 'tokenizer.json given to saveCheckpoint');
+  return { config: formatGpt2Config(config), generationConfig: generationConfigFile(config), weights, ...tokenizerConfigFiles(config, tokenizer) };
+}
+
+function t5Files(parts: T5CheckpointParts): ModelFiles {
+  const { config } = parts;
+  const weights = loadT5Weights(parts.weights, config, 'weights given to saveCheckpoint');
+  checkT5Tokenizer(parts.tokenizerJson, config, 'tokenizer.json given to saveCheckpoint');
+  return { config: formatT5Config(config), generationConfig: t5GenerationConfigFile(config), weights, ...t5TokenizerConfigFiles(parts.tokenizerJson, config) };
 }
 
 /** Removes the oldest checkpoints beyond `keep`, never `newStep`'s. */

@@ -11,6 +11,7 @@ import { crossEntropySum } from './cross-entropy.ts';
 import { gelu, layerNorm } from './fused.ts';
 import type { FloatTensor, FloatTensors } from '../checkpoint/safetensors.ts';
 import type { ModelShape } from './shape.ts';
+import type { Batch } from '../batch.ts';
 
 export interface Gpt2Options {
   /**
@@ -67,6 +68,12 @@ export class Gpt2 {
    */
   lossSum(ids: Tensor2D, targets: Tensor, weights: Tensor): Scalar {
     return crossEntropySum(this.logits(ids), targets, weights);
+  }
+
+  /** Summed loss of a batch's counted positions (the trainer's `Trainable`). */
+  batchLossSum(b: Batch): Scalar {
+    const ids = tf.tensor2d(b.ids, [b.rows, b.time], 'int32');
+    return this.lossSum(ids, tf.tensor1d(b.targets, 'int32'), tf.tensor1d(b.weights, 'float32'));
   }
 
   /** The final layer-normed hidden states, [batch, time, dModel]. */

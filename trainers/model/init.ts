@@ -26,7 +26,7 @@ export function initGpt2Weights(shape: ModelShape, seed: number): Map<string, Fl
 }
 
 /** Box–Muller over a small counter-free generator (sfc32) seeded from one 32-bit value. */
-function fillNormal(out: Float32Array, std: number, seed: number): void {
+export function fillNormal(out: Float32Array, std: number, seed: number): void {
   let a = seed | 0;
   let b = 0x9e3779b9;
   let c = 0x243f6a88;

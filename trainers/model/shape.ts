@@ -44,6 +44,24 @@ export const PRESETS = {
     learningRate: 2e-5,
     note: "GPT-2's 124M shape; finetune from a Hugging Face folder with --init",
   },
+  'gpt2-medium': {
+    shape: { vocabSize: 50257, context: 1024, dModel: 1024, layers: 24, heads: 16 },
+    batchSize: 4,
+    learningRate: 2e-5,
+    note: 'the paper\'s 355M decoder-only student; finetune with --init',
+  },
+  'gpt2-large': {
+    shape: { vocabSize: 50257, context: 1024, dModel: 1280, layers: 36, heads: 20 },
+    batchSize: 2,
+    learningRate: 2e-5,
+    note: 'the paper\'s 774M decoder-only student; finetune with --init',
+  },
+  'gpt2-xl': {
+    shape: { vocabSize: 50257, context: 1024, dModel: 1600, layers: 48, heads: 25 },
+    batchSize: 1,
+    learningRate: 2e-5,
+    note: 'the paper\'s 1.5B decoder-only student; finetune with --init',
+  },
 } as const satisfies Record<string, Preset>;
 
 export type PresetName = keyof typeof PRESETS;

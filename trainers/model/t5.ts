@@ -15,10 +15,12 @@ import { LaminiError, ErrorCodes } from '../../common/errors.ts';
 import { t5TensorSpecs } from '../checkpoint/t5-tensors.ts';
 import { crossEntropySum } from './cross-entropy.ts';
 import { gelu } from './fused.ts';
+import { rmsNorm } from './rms-norm.ts';
 import { floats } from './gpt2.ts';
 import { relativePositionBuckets } from './t5-buckets.ts';
 import type { FloatTensor, FloatTensors } from '../checkpoint/safetensors.ts';
 import type { T5Config } from '../checkpoint/t5-config.ts';
+import type { Seq2SeqBatch } from '../seq2seq-batch.ts';
 
 export interface T5Options {
   /**
@@ -104,12 +106,21 @@ export class T5 {
 
   /** Logits for every decoder position: [batch, encTime] and [batch, decTime] ids → [batch × decTime, vocab]. */
   logits(encoderIds: Tensor2D, decoderIds: Tensor2D, encoderMask?: Tensor2D): Tensor2D {
+    return this.decoderLogits(decoderIds, this.encode(encoderIds, encoderMask), encoderMask);
+  }
+
+  /** Logits for every decoder position given the encoder's output (`encode`): → [batch × decTime, vocab]. */
+  decoderLogits(decoderIds: Tensor2D, encoded: Tensor, encoderMask?: Tensor2D): Tensor2D {
     const [batch, time] = decoderIds.shape;
-    const encoded = this.encode(encoderIds, encoderMask);
-    let h = this.decode(decoderIds, encoded, encoderMask).reshape([batch * time, this.config.dModel]);
-    if (this.config.tieWordEmbeddings) h = h.mul(this.config.dModel ** -0.5);
-    const head = this.p(this.config.tieWordEmbeddings ? 'shared.weight' : 'lm_head.weight');
-    return tf.matMul(h, head, false, true).as2D(batch * time, this.config.vocabSize);
+    return this.head(this.decode(decoderIds, encoded, encoderMask).reshape([batch * time, this.config.dModel]));
+  }
+
+  /** The output head on decoder rows [n, dModel] → [n, vocab]; a tied head scales the rows by dModel^-0.5 first. */
+  head(rows: Tensor): Tensor2D {
+    const n = rows.shape[0] ?? 0;
+    const h = this.config.tieWordEmbeddings ? rows.mul(this.config.dModel ** -0.5) : rows;
+    const weight = this.p(this.config.tieWordEmbeddings ? 'shared.weight' : 'lm_head.weight');
+    return tf.matMul(h, weight, false, true).as2D(n, this.config.vocabSize);
   }
 
   /**
@@ -118,6 +129,17 @@ export class T5 {
    */
   lossSum(encoderIds: Tensor2D, decoderIds: Tensor2D, targets: Tensor, weights: Tensor, encoderMask?: Tensor2D): Scalar {
     return crossEntropySum(this.logits(encoderIds, decoderIds, encoderMask), targets, weights);
+  }
+
+  /** Summed loss of a batch's counted decoder positions (the trainer's `Trainable`). */
+  batchLossSum(b: Seq2SeqBatch): Scalar {
+    return this.lossSum(
+      tf.tensor2d(b.encoderIds, [b.rows, b.encoderTime], 'int32'),
+      tf.tensor2d(b.decoderIds, [b.rows, b.decoderTime], 'int32'),
+      tf.tensor1d(b.targets, 'int32'),
+      tf.tensor1d(b.weights, 'float32'),
+      tf.tensor2d(b.encoderMask, [b.rows, b.encoderTime], 'float32'),
+    );
   }
 
   dispose(): void {
@@ -156,7 +178,7 @@ export class T5 {
   /** T5's RMS norm: x · rsqrt(mean(x²) + eps) · weight, no mean subtracted, no bias. `at` is `…layer.{j}` or a stack. */
   private norm(x: Tensor, at: string): Tensor {
     const name = at.includes('.layer.') ? `${at}.layer_norm.weight` : `${at}.final_layer_norm.weight`;
-    return x.mul(tf.rsqrt(tf.mean(x.square(), -1, true).add(this.config.layerNormEps))).mul(this.p(name));
+    return rmsNorm(x, this.p(name), this.config.layerNormEps);
   }
 
   /** Token rows [batch × time, d] of `shared`. */

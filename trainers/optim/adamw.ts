@@ -1,7 +1,8 @@
 /**
  * AdamW as PyTorch defines it (decoupled weight decay: p ← p·(1 − lr·wd) − lr·m̂/(√v̂ + ε)), applied to the
  * variables on the backend with no host round trip. Decay applies to matrices and embeddings only, never to
- * biases or layer-norm gains (the usual rule: parameters of rank < 2 are not decayed). The moments are plain
+ * biases or layer-norm gains (the usual rule: parameters of rank < 2 are not decayed; and, as Hugging Face's
+ * Trainer has it, nothing whose name says `bias`: T5's relative_attention_bias tables). The moments are plain
  * tensors that a checkpoint saves and a resume restores, so a resumed run takes exactly the same steps.
  */
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
@@ -59,7 +60,7 @@ export class AdamW {
         m.assign(m1);
         v.assign(v1);
         const update = m1.div(v1.div(c2).sqrt().add(epsilon)).mul(lr / c1);
-        const decay = p.rank >= 2 ? 1 - lr * weightDecay : 1;
+        const decay = decays(name, p.rank) ? 1 - lr * weightDecay : 1;
         p.assign(decay === 1 ? p.sub(update) : p.mul(decay).sub(update));
       }
     });
@@ -94,3 +95,7 @@ function restoredOrZeros(restored: Moments | undefined, key: string, like: Varia
   return tf.tensor(saved.data, [...saved.shape], 'float32');
 }
 
+/** Whether weight decay applies: matrices and embeddings, not biases, norm gains or position-bias tables. */
+export function decays(name: string, rank: number): boolean {
+  return rank >= 2 && !name.includes('bias');
+}

@@ -4,6 +4,7 @@
  * Jaccard ≥ threshold among its LSH candidates (ties: the earliest kept). It implements `DedupIndex`,
  * checking the exact id first, so the dedup operator can tell a replay from a new duplicate.
  */
+import { LaminiError, ErrorCodes } from '../../../common/errors.ts';
 import type { DedupIndex } from '../index-exact.ts';
 import { minhashName, resolveMinHashConfig, type MinHashConfig, type MinHashOptions } from './config.ts';
 import { seededInts } from './mix.ts';
@@ -79,7 +80,7 @@ export class MinHashIndex implements DedupIndex {
     this.#prepare(text);
     const record = this.#store.add(id, this.#sorted, this.#n, this.#isSorted);
     this.#table.insert(this.#keys);
-    if (record !== this.#table.records - 1) throw new Error('minhash index: store and table out of step');
+    if (record !== this.#table.records - 1) throw new LaminiError(ErrorCodes.INTERNAL, 'minhash index: store and table out of step');
   }
 
   /** The earlier kept record with the highest Jaccard ≥ threshold, or undefined. */

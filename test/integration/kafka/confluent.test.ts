@@ -12,12 +12,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLaminiError } from '../../../common/errors.ts';
-import type { Operator, OperatorOutput } from '../../../operators/types.ts';
+import type { Operator, OperatorOutput } from '../../../streams/operator.ts';
 import { ConfluentCodec, confluentHeader, LAMINI_COMPATIBILITY, readConfluentFrame, RegistryClient } from '../../../schemas/confluent/index.ts';
 import { defaultRegistry, loadSchemaRegistry, type DeadLetter, type Instruction } from '../../../schemas/index.ts';
-import { runOperator } from '../../../streams/runner.ts';
+import { runStage } from '../../../streams/runner.ts';
+import { operatorStage } from '../../../streams/stage.ts';
 import { PipelineStats } from '../../../streams/stats.ts';
-import { kafkaTopicName, Topics } from '../../../streams/topics.ts';
+import { topicNamer, Topics } from '../../../streams/topics.ts';
 import type { ConsumedMessage } from '../../../streams/transport.ts';
 import { lamini } from '../../helpers/cli.ts';
 import { kafkaBrokers, kafkaTransport, randomName, waitFor } from '../../helpers/kafka.ts';
@@ -86,10 +87,10 @@ test('a Kafka run with --wire-format confluent registers its subjects, writes sc
 });
 
 /** Passes instructions through from instructions.raw to instructions.unique. */
-const passThrough = (id: string): Operator<Instruction> => ({
-  descriptor: { id, input: Topics.instructionsRaw, inputType: 'Instruction', outputs: [Topics.instructionsUnique], state: 'none' },
+const passThrough = (id: string): Operator<typeof Topics.instructionsRaw> => ({
+  descriptor: { id, input: Topics.instructionsRaw, outputs: [Topics.instructionsUnique], state: 'none' },
   async process(record): Promise<OperatorOutput> {
-    return { emit: [{ topic: Topics.instructionsUnique, type: 'Instruction', key: record.id, record }], dead: [] };
+    return { emit: [{ topic: Topics.instructionsUnique, key: record.id, record }], dead: [] };
   },
 });
 
@@ -102,7 +103,7 @@ test('an unknown schema id is a dead letter unknown_schema_id, the rest pass; a 
   const registry = await startSchemaRegistryDouble();
   const t = await kafkaTransport();
   const prefix = `${randomName('cf-poison')}.`;
-  const name = (n: string) => kafkaTopicName(n as never, prefix);
+  const name = topicNamer(prefix);
   await t.createTopics([Topics.instructionsRaw, Topics.instructionsUnique, Topics.dlq].map((n) => ({ name: name(n), partitions: 2 })));
   const subjects = [Topics.instructionsRaw, Topics.instructionsUnique].map((n) => ({ subject: `${name(n)}-value`, type: 'Instruction' as const }));
   const client = new RegistryClient({ url: registry.url, retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 5_000 } });
@@ -124,7 +125,7 @@ test('an unknown schema id is a dead letter unknown_schema_id, the rest pass; a 
   const opId = randomName('op');
   const stats = new PipelineStats();
   const stop = new AbortController();
-  const running = runOperator(passThrough(opId) as Operator<never>, { transport: t, codec, stats, concurrency: 2, signal: stop.signal, topicName: name });
+  const running = runStage(operatorStage(passThrough(opId), { concurrency: 2 }), { transport: t, codec, stats, signal: stop.signal, topicName: name });
   try {
     const dead = await Promise.all((await readTopic(name(Topics.dlq), 2)).map(async (m) => (await codec.decode('DeadLetter', m.value)) as DeadLetter));
     const passed = await Promise.all((await readTopic(name(Topics.instructionsUnique), 3)).map(async (m) => ((await codec.decode('Instruction', m.value)) as Instruction).id));
@@ -215,7 +216,7 @@ test('regression: dlq list and replay --dry-run with the Confluent wire format o
   t.after(() => transport.close());
   const dir = mkdtempSync(join(tmpdir(), 'lamini-confluent-dlq-'));
   const prefix = `${randomName('cf-dlq')}.`;
-  const name = (n: string) => kafkaTopicName(n as never, prefix);
+  const name = topicNamer(prefix);
   await transport.createTopics([{ name: name(Topics.dlq), partitions: 1 }]);
   // The operators' codec wrote these letters: it registered the dead-letter and instruction subjects.
   const writer = await ConfluentCodec.open(new RegistryClient({ url: registry.url }), loadSchemaRegistry(), [

@@ -80,7 +80,8 @@ test('dlq replay: failed response calls become dead letters; after the fix a rep
       timeoutMs: 90_000, intervalMs: 250, what: `the replayed examples (${procs.map((p) => p.stderr().slice(-1000)).join(' | ')})`,
     });
     for (const p of procs) p.child.kill('SIGTERM');
-    assert.deepEqual(await Promise.all(procs.map((p) => p.exited)), [130, 130]);
+    // A graceful stop by SIGTERM exits 0 (issue 15, item 11: supervisors read 130 as a failure).
+    assert.deepEqual(await Promise.all(procs.map((p) => p.exited)), [0, 0]);
 
     const examples = await query<{ id: string; instruction_id: string }>(dir, 'select id, instruction_id from examples');
     assert.equal(examples.length, want, 'exactly the missing examples were added');

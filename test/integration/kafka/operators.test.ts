@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '../../../corpus/index.ts';
 import { uniform } from '../../../operators/planner/rng.ts';
-import { highestPlannedTask, kafkaTransport as pipelineTransport } from '../../../pipeline/kafka-run.ts';
+import { kafkaTransport as pipelineTransport } from '../../../streams/kafka/settings.ts';
+import { highestPlannedTask } from '../../../streams/scan.ts';
 import { parseChatRequest } from '../../../teacher/local/wire.ts';
 import { kafkaBrokers, randomName, waitFor } from '../../helpers/kafka.ts';
 import { committedIds, killHard, lamini, startLamini, stopAll, type LaminiProcess } from '../../helpers/cli.ts';
@@ -200,6 +201,11 @@ test('crash: kill -9 generate, respond, dedup and the sink at random moments, re
     await drained(s, planner, 150_000, context, alive);
     // Every restarted dedup that got as far as restoring (a kill may come while one is still starting)
     // restored its index from its snapshot, and replayed up to its group's commits; the last one did.
+    // The pipeline may drain before the last restarted dedup has started (it had nothing left to do): wait for it.
+    const lastDedup = members.dedup.at(-1);
+    if (lastDedup !== undefined) {
+      await waitFor(() => lastDedup.stderr().includes('kept instructions from'), { timeoutMs: 60_000, what: `the last dedup to restore${context}` });
+    }
     const dedupLogs = [...killed, ...members.dedup].filter((p) => p.args[1] === 'dedup').slice(1).map((p) => p.stderr());
     for (const log of [...dedupLogs.filter((l) => l.includes('kept instructions from')), dedupLogs.at(-1)!]) {
       assert.match(log, /dedup: restored \d+ kept instructions from .*\.snapshot/, `${log.slice(-1500)}${context}`);

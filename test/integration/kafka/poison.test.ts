@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultRegistry } from '../../../schemas/index.ts';
 import type { DeadLetter, Instruction } from '../../../schemas/types.ts';
-import type { Operator, OperatorOutput } from '../../../operators/types.ts';
-import { runOperator } from '../../../streams/runner.ts';
+import type { Operator, OperatorOutput } from '../../../streams/operator.ts';
+import { runStage } from '../../../streams/runner.ts';
+import { operatorStage } from '../../../streams/stage.ts';
 import { PipelineStats } from '../../../streams/stats.ts';
-import { kafkaTopicName, Topics } from '../../../streams/topics.ts';
+import { topicNamer, Topics } from '../../../streams/topics.ts';
 import type { ConsumedMessage } from '../../../streams/transport.ts';
 import { kafkaTransport, randomName, waitFor } from '../../helpers/kafka.ts';
 
@@ -33,10 +34,10 @@ const instruction = (id: string): Instruction => ({
 });
 
 /** Passes instructions through from instructions.raw to instructions.unique. */
-const passThrough = (id: string): Operator<Instruction> => ({
-  descriptor: { id, input: Topics.instructionsRaw, inputType: 'Instruction', outputs: [Topics.instructionsUnique], state: 'none' },
+const passThrough = (id: string): Operator<typeof Topics.instructionsRaw> => ({
+  descriptor: { id, input: Topics.instructionsRaw, outputs: [Topics.instructionsUnique], state: 'none' },
   async process(record): Promise<OperatorOutput> {
-    return { emit: [{ topic: Topics.instructionsUnique, type: 'Instruction', key: record.id, record }], dead: [] };
+    return { emit: [{ topic: Topics.instructionsUnique, key: record.id, record }], dead: [] };
   },
 });
 
@@ -44,7 +45,7 @@ test('bytes that are not Avro and unknown fingerprints go to the dead-letter top
   const t = await kafkaTransport();
   const codec = defaultRegistry();
   const prefix = `${randomName('poison')}.`;
-  const name = (n: string) => kafkaTopicName(n as never, prefix);
+  const name = topicNamer(prefix);
   await t.createTopics([Topics.instructionsRaw, Topics.instructionsUnique, Topics.dlq].map((n) => ({ name: name(n), partitions: 2 })));
 
   const good = ['a', 'b', 'c'].map(instruction);
@@ -62,7 +63,7 @@ test('bytes that are not Avro and unknown fingerprints go to the dead-letter top
   const opId = randomName('op');
   const stats = new PipelineStats();
   const stop = new AbortController();
-  const running = runOperator(passThrough(opId) as Operator<never>, { transport: t, codec, stats, concurrency: 2, signal: stop.signal, topicName: name });
+  const running = runStage(operatorStage(passThrough(opId), { concurrency: 2 }), { transport: t, codec, stats, signal: stop.signal, topicName: name });
 
   const read = async (topic: string, count: number): Promise<ConsumedMessage[]> => {
     const c = await t.consumer({ group: randomName('reader'), topics: [topic] });

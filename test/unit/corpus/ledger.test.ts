@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { corpusStats, openCorpus, runQuery, schemaFingerprint, TABLES } from '../../../corpus/index.ts';
 import { serializeManifest, type Manifest } from '../../../corpus/manifest.ts';
-import { withLedger } from '../../../pipeline/ledger-corpus.ts';
+import { withLedger } from '../../../corpus/ledger-corpus.ts';
 import { TeacherLedger, type LedgerEntry } from '../../../teacher/ledger.ts';
 import { example, tempDataDir } from './fixtures.ts';
 

@@ -11,7 +11,8 @@ import type { Dropped, Instruction } from '../../../schemas/types.ts';
 import type { OperatorCheckpoint } from '../../../streams/checkpoint.ts';
 import { replayPlan } from '../../../streams/checkpoint.ts';
 import { EmbeddedTransport } from '../../../streams/embedded.ts';
-import { runOperator } from '../../../streams/runner.ts';
+import { runStage } from '../../../streams/runner.ts';
+import { operatorStage } from '../../../streams/stage.ts';
 import { PipelineStats } from '../../../streams/stats.ts';
 import { Topics } from '../../../streams/topics.ts';
 import type { ConsumedMessage, TopicPosition } from '../../../streams/transport.ts';
@@ -109,8 +110,8 @@ test('the runner with a dedup checkpoint: a killed first life and a restarted se
       },
       replayed: (n, complete) => checkpoint.replayed?.(n, complete),
     };
-    const run = runOperator(createDedupOperator(state, () => 1) as never, {
-      transport: t, codec, stats: new PipelineStats(), concurrency: 1, signal: stop.signal, checkpoint: tracking,
+    const run = runStage(operatorStage(createDedupOperator(state, () => 1), { concurrency: 1, checkpoint: tracking }), {
+      transport: t, codec, stats: new PipelineStats(), signal: stop.signal, topicName: (n) => n,
     });
     await waitFor(() => committedAt >= until, { what: `dedup to commit ${until}` });
     stop.abort();

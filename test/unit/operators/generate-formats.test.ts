@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGenerateOperator, type GenerateOptions } from '../../../operators/generate/operator.ts';
 import { ErrorCodes, LaminiError } from '../../../common/errors.ts';
-import type { DeadLetterDraft } from '../../../operators/types.ts';
+import type { DeadLetterDraft } from '../../../streams/operator.ts';
 import type { GenerationTask, Instruction, Seed } from '../../../schemas/types.ts';
 import type { ChatRequest } from '../../../teacher/types.ts';
 import { TeacherDouble } from '../../helpers/teacher-double.ts';

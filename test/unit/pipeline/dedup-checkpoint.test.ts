@@ -27,17 +27,17 @@ test('dedup checkpoint file: saved after enough records and on a clean stop, res
   assert.equal(first.checkpoint.covers, undefined);
   assert.match(lines.join('\n'), /restored 0 kept instructions from the corpus/);
   const path = dedupSnapshotPath(config.dataDir, 'p.instructions.raw');
-  await first.operator.process(instr('Explain the water cycle to a child', 1) as never);
+  await first.operator.process(instr('Explain the water cycle to a child', 1));
   await first.checkpoint.save([{ topic: 'p.instructions.raw', partition: 0, offset: 1 }], { records: 1, force: false });
   assert.equal(existsSync(path), false, 'not due after 1 record');
-  await first.operator.process(instr('Name three planets of the solar system', 1) as never);
+  await first.operator.process(instr('Name three planets of the solar system', 1));
   await first.checkpoint.save([{ topic: 'p.instructions.raw', partition: 0, offset: 3 }], { records: 2, force: false });
   assert.equal(existsSync(path), true, 'due after 3 records');
 
   const second = await open();
   assert.deepEqual(second.checkpoint.covers, [{ topic: 'p.instructions.raw', partition: 0, offset: 3 }]);
   assert.match(lines.at(-1)!, /restored 2 kept instructions from .*p\.instructions\.raw\.snapshot/);
-  const again = await second.operator.process(instr('Explain the water cycle to a child', 1) as never);
+  const again = await second.operator.process(instr('Explain the water cycle to a child', 1));
   assert.equal((again.emit[0]!.record as { reason?: string }).reason, 'already_committed', 'the restored state knows the task of each kept instruction');
 });
 

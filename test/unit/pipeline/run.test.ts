@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { defaultConfig, type Config } from '../../../common/config.ts';
 import { LaminiError, ErrorCodes } from '../../../common/errors.ts';
 import { openCorpus, runQuery, corpusStats } from '../../../corpus/index.ts';
-import { corpusStore } from '../../../pipeline/corpus-store.ts';
+import { corpusStore } from '../../../corpus/pipeline-store.ts';
 import { runEmbedded } from '../../../pipeline/run.ts';
 import { defaultRegistry } from '../../../schemas/index.ts';
 import { loadSeedPool, loadTopics } from '../../../seeds/index.ts';

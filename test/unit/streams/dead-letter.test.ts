@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deadLetterRecord } from '../../../streams/dead-letter.ts';
+import type { DeadLetterDraft } from '../../../streams/operator.ts';
 import type { ConsumedMessage } from '../../../streams/transport.ts';
 
 const bytes = new TextEncoder().encode('not avro');
 const at = (topic: string, partition: number, offset: number): ConsumedMessage => ({ topic, partition, offset, key: 'k', value: bytes });
-const undecodable = { reason: 'decode_failed', message: 'SCHEMA_BAD_MAGIC: …', payload: bytes, taskNumber: -1, taskOutputs: 0 };
+const undecodable: DeadLetterDraft = { reason: 'decode_failed', message: 'SCHEMA_BAD_MAGIC: …', payload: bytes, taskNumber: -1, taskOutputs: 0 };
 
 test('the same poison bytes at two positions are two dead letters; the same message redelivered is one', () => {
   const a = deadLetterRecord('sink', undecodable, at('examples', 0, 7), 1);
@@ -19,6 +20,6 @@ test('the same poison bytes at two positions are two dead letters; the same mess
 });
 
 test('a dead letter of a task keeps its id wherever the task is replayed (an embedded run resumed)', () => {
-  const draft = { reason: 'teacher_timeout', message: 'timed out', payload: '{"task":3}', taskNumber: 3, taskOutputs: 1 };
+  const draft: DeadLetterDraft = { reason: 'teacher_timeout', message: 'timed out', payload: '{"task":3}', taskNumber: 3, taskOutputs: 1 };
   assert.equal(deadLetterRecord('generate', draft, at('tasks', 0, 1), 1).id, deadLetterRecord('generate', draft, at('tasks', 0, 90), 5).id);
 });

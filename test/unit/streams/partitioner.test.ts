@@ -49,7 +49,7 @@ test('crc32 is the IEEE CRC-32: its check value, and zlib agrees', () => {
 
 test('regression: librdkafka\'s default partitioner (consistent_random, CRC-32) does not agree with ours; murmur2_random does', () => {
   // Reported: a Python confluent-kafka producer put only 91 of 482 examples on lamini's partition. Keys are
-  // lamini's example ids (common/hash.ts contentId of an instruction); 6 partitions, the default.
+  // lamini's example ids (common/hash.ts contentId of an instruction); 6 partitions.
   // [key, Java murmur2 partition (lamini, and librdkafka with partitioner=murmur2_random), CRC-32, consistent_random partition]
   const vectors: Array<[string, number, number, number]> = [
     [contentId('Name a colour.'), 4, 0xe2000682, 2],

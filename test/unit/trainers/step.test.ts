@@ -9,7 +9,7 @@ import { selectBackend } from '../../../trainers/backend/index.ts';
 import { encodeExample, makeBatch, type Batch } from '../../../trainers/batch.ts';
 import { Gpt2 } from '../../../trainers/model/gpt2.ts';
 import { initGpt2Weights } from '../../../trainers/model/init.ts';
-import { AdamW, ADAMW_DEFAULTS } from '../../../trainers/optim/adamw.ts';
+import { AdamW, ADAMW_DEFAULTS, decays } from '../../../trainers/optim/adamw.ts';
 import { learningRate } from '../../../trainers/optim/schedule.ts';
 import { alpacaPrompt, instructionAlone } from '../../../trainers/prompt.ts';
 import { trainStep } from '../../../trainers/step.ts';
@@ -87,6 +87,14 @@ function examples(n: number, size: number): EncodedExample[][] {
 function batches(n: number, size: number): Batch[] {
   return examples(n, size).map((list) => makeBatch(list, 299));
 }
+
+test('weight decay: matrices and embeddings, not vectors nor anything named bias (T5\'s position tables)', () => {
+  assert.equal(decays('shared.weight', 2), true);
+  assert.equal(decays('transformer.h.0.attn.c_attn.weight', 2), true);
+  assert.equal(decays('transformer.h.0.attn.c_attn.bias', 1), false);
+  assert.equal(decays('encoder.block.0.layer.0.layer_norm.weight', 1), false);
+  assert.equal(decays('encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', 2), false);
+});
 
 test('gradient accumulation over micro-batches gives the update of one big batch', async () => {
   await selectBackend('tensorflow');

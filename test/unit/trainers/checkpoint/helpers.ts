@@ -10,7 +10,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isLaminiError, type ErrorCode } from '../../../../common/errors.ts';
 import { parseGpt2ConfigText, type Gpt2Config } from '../../../../trainers/checkpoint/gpt2-config.ts';
-import type { CheckpointParts } from '../../../../trainers/checkpoint/parts.ts';
+import type { Gpt2CheckpointParts } from '../../../../trainers/checkpoint/parts.ts';
 import { readSafetensors, type FloatTensor } from '../../../../trainers/checkpoint/safetensors.ts';
 
 export const FIXTURE = fileURLToPath(new URL('../../../fixtures/gpt2-tiny/', import.meta.url));
@@ -58,7 +58,7 @@ function matrix(value: unknown): number[][] {
 }
 
 /** Checkpoint parts built from the fixture: its weights, tokenizer, and a small optimizer state. */
-export async function fixtureParts(stepTag = 0): Promise<CheckpointParts> {
+export async function fixtureParts(stepTag = 0): Promise<Gpt2CheckpointParts> {
   const weights = await fixtureTensors();
   const optimizer = new Map<string, FloatTensor>();
   for (const name of ['transformer.ln_f.weight', 'transformer.wpe.weight']) {
@@ -68,6 +68,7 @@ export async function fixtureParts(stepTag = 0): Promise<CheckpointParts> {
     optimizer.set(`v.${name}`, { shape: [...w.shape], data: w.data.map((v) => v * v) });
   }
   return {
+    arch: 'gpt2',
     config: await fixtureConfig(),
     weights,
     tokenizerJson: await readFile(join(FIXTURE, 'tokenizer.json'), 'utf8'),
