@@ -31,6 +31,8 @@ export interface GenerateRequest {
   stop?: string[];
   jsonSchema?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Told each piece of the reply's text as it is generated (streaming); the result still holds all of it. */
+  onTextChunk?: (text: string) => void;
 }
 
 export interface GenerateResult {
@@ -122,6 +124,7 @@ export class LocalEngine {
       ...(request.stop === undefined || request.stop.length === 0 ? {} : { customStopTriggers: request.stop }),
       ...(grammar === undefined ? {} : { grammar }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.onTextChunk === undefined ? {} : { onTextChunk: request.onTextChunk }),
     });
     const ms = performance.now() - started;
     return {

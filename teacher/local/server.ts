@@ -4,9 +4,9 @@
  * `json_schema` is honoured with a grammar built from the schema. No key.
  *
  * `"stream": true` answers with server-sent events in OpenAI's chunk format: the head and a role chunk as soon as
- * the request is accepted (so a client's time-to-first-byte is not the queue plus the decode), then the text,
- * the finish reason, the usage when `stream_options.include_usage` asks for it, and `data: [DONE]`. The engine
- * decodes a reply in one call with no per-token hook, so the text arrives as one chunk when the decode ends.
+ * the request is accepted (so a client's time-to-first-byte is not the queue plus the decode), then the text in
+ * pieces as the model writes them (node-llama-cpp's `onTextChunk`), the finish reason, the usage when
+ * `stream_options.include_usage` asks for it, and `data: [DONE]`.
  * A request refused before the head is out (bad body, unsupported format, prompt too long) is a plain 400
  * JSON error body, streamed or not, as OpenAI does.
  */
@@ -140,7 +140,7 @@ async function handleChat(
       errorBody(`prompt is ${promptTokens} tokens; the context holds ${engine.contextSize}`, 'invalid_request_error', 'context_length_exceeded'),
     );
   }
-  const generation = (): Promise<GenerateResult> =>
+  const generation = (onTextChunk?: (text: string) => void): Promise<GenerateResult> =>
     engine.generate({
       messages: r.messages,
       maxTokens: Math.min(r.maxTokens ?? defaultMaxTokens, room),
@@ -149,6 +149,7 @@ async function handleChat(
       stop: r.stop,
       ...(r.jsonSchema === undefined ? {} : { jsonSchema: r.jsonSchema.schema }),
       signal,
+      ...(onTextChunk === undefined ? {} : { onTextChunk }),
     });
   if (r.stream === true) return streamChat(res, model, r, generation, signal);
   try {
@@ -166,15 +167,21 @@ async function streamChat(
   res: ServerResponse,
   model: string,
   r: WireChatRequest,
-  generation: () => Promise<GenerateResult>,
+  generation: (onTextChunk: (text: string) => void) => Promise<GenerateResult>,
   signal: AbortSignal,
 ): Promise<void> {
   const stream = newChunkStream(model);
   startSse(res);
   sendEvent(res, chunkBody(stream, { role: 'assistant', content: '' }, null));
   let result: GenerateResult;
+  // Each piece of text goes out as the model writes it; what the engine did not hand over as pieces follows at the end.
+  let sent = '';
   try {
-    result = await generation();
+    result = await generation((text) => {
+      if (signal.aborted || text === '') return;
+      sent += text;
+      sendEvent(res, chunkBody(stream, { content: text }, null));
+    });
   } catch (error) {
     if (signal.aborted) return;
     sendEvent(res, errorBody(`local teacher failed: ${describeError(error)}`, 'server_error'));
@@ -182,7 +189,8 @@ async function streamChat(
     return;
   }
   if (signal.aborted) return;
-  if (result.text !== '') sendEvent(res, chunkBody(stream, { content: result.text }, null));
+  const rest = result.text.startsWith(sent) ? result.text.slice(sent.length) : '';
+  if (rest !== '') sendEvent(res, chunkBody(stream, { content: rest }, null));
   sendEvent(res, chunkBody(stream, {}, result.finishReason));
   if (r.includeUsage === true) sendEvent(res, usageChunkBody(stream, result.promptTokens, result.completionTokens));
   endSse(res);

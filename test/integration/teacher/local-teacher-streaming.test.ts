@@ -35,6 +35,7 @@ test('local teacher streams chat completions as OpenAI chunks; refusals are 400 
   let text = '';
   let usage: OpenAI.CompletionUsage | undefined;
   let chunks = 0;
+  let contentChunks = 0;
   for await (const chunk of stream) {
     chunks += 1;
     assert.equal(chunk.object, 'chat.completion.chunk');
@@ -42,11 +43,13 @@ test('local teacher streams chat completions as OpenAI chunks; refusals are 400 
     for (const choice of chunk.choices) {
       if (choice.delta.role !== undefined) roles.push(choice.delta.role);
       text += choice.delta.content ?? '';
+      if ((choice.delta.content ?? '') !== '') contentChunks += 1;
       if (choice.finish_reason !== null) finishes.push(choice.finish_reason);
     }
     if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage;
   }
   assert.ok(chunks >= 3, `role, content and finish chunks at least, got ${chunks}`);
+  assert.ok(contentChunks >= 2, `the text arrives in pieces as it is written, got ${contentChunks} content chunks`);
   assert.deepEqual(roles, ['assistant']);
   assert.equal(finishes.length, 1);
   assert.ok(finishes[0] === 'stop' || finishes[0] === 'length');
