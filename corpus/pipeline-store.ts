@@ -6,7 +6,27 @@ import { literal } from './schema.ts';
 import type { CommittedInstruction } from '../operators/dedup/operator.ts';
 import { tallyKey } from '../operators/sink/sink.ts';
 import type { DeadLetter } from '../schemas/types.ts';
-import type { PipelineStore, StoreProgress } from '../pipeline/run.ts';
+import type { SinkBatch } from '../operators/sink/sink.ts';
+import type { TopicPosition } from '../streams/transport.ts';
+
+export interface StoreProgress {
+  runSeed: number | undefined;
+  taskWatermark: number;
+  doneTasksAbove: number[];
+  examples: number;
+  /** Input positions the committed shards cover (the sink's consumer starts there on a durable log). */
+  positions?: TopicPosition[];
+}
+
+/** What a run needs from the corpus. */
+export interface PipelineStore {
+  progress(): StoreProgress;
+  committedExampleIds(): Promise<Set<string>>;
+  committedInstructions(): Promise<CommittedInstruction[]>;
+  /** Committed terminal records of each open task above the watermark (a sink resuming on a durable log). */
+  openTaskRecords?(): Promise<Map<number, string[]>>;
+  commit(batch: SinkBatch, positions: TopicPosition[], runSeed: number): Promise<void>;
+}
 
 export function corpusStore(corpus: Corpus): PipelineStore {
   return {

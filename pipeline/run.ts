@@ -5,7 +5,7 @@
  * reaching the target it stops planning, lets the tasks in flight finish, commits, and returns.
  */
 import type { Config } from '../common/config.ts';
-import type { CommittedInstruction } from '../operators/dedup/operator.ts';
+import type { PipelineStore } from '../corpus/pipeline-store.ts';
 import { PlannerStage } from '../operators/planner/stage.ts';
 import { defaultPlanWindow, PlanWindow } from '../operators/planner/window.ts';
 import { SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
@@ -23,24 +23,7 @@ import { costLimitReached, type CostLimit } from '../operators/planner/cost-limi
 import { openCheckpointedDedup, type CheckpointedDedup } from './dedup-checkpoint.ts';
 import { checkpointedDedupStage, dedupStage, generateStage, plannerFor, respondStage, sinkStage, startStages } from './stages.ts';
 
-export interface StoreProgress {
-  runSeed: number | undefined;
-  taskWatermark: number;
-  doneTasksAbove: number[];
-  examples: number;
-  /** Input positions the committed shards cover (the sink's consumer starts there on a durable log). */
-  positions?: TopicPosition[];
-}
-
-/** What a run needs from the corpus. */
-export interface PipelineStore {
-  progress(): StoreProgress;
-  committedExampleIds(): Promise<Set<string>>;
-  committedInstructions(): Promise<CommittedInstruction[]>;
-  /** Committed terminal records of each open task above the watermark (a sink resuming on a durable log). */
-  openTaskRecords?(): Promise<Map<number, string[]>>;
-  commit(batch: SinkBatch, positions: TopicPosition[], runSeed: number): Promise<void>;
-}
+export type { PipelineStore, StoreProgress } from '../corpus/pipeline-store.ts';
 
 export interface RunOptions {
   config: Config;
