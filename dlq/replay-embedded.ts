@@ -26,7 +26,7 @@ import { appendReplayLog, readReplayLog } from './log.ts';
 import { embeddedLetterMark, planReplay, topicTypes, type ReplayFilter, type ReplayPlan, type ReplaySend } from './plan.ts';
 import { replayLogEntries, sendReplays } from './replay.ts';
 import type { PipelineStore } from '../pipeline/run.ts';
-import { dedupStage, generateStage, respondStage, sinkStage, startStages } from '../pipeline/stages.ts';
+import { middleStages, sinkStage, startStages } from '../pipeline/stages.ts';
 
 const sameName = (name: string): string => name;
 
@@ -99,11 +99,10 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayOutcome> {
     };
     const quiet = (groups: readonly string[]): boolean => groups.every((g) => transport.queueDepth(g) === 0);
     // Every stage but the planner: the replayed records go into their source topics instead.
-    const upstream = [
-      generateStage({ config: o.config, teacher: o.teacher, seeds: o.seeds, now }),
-      dedupStage(o.config, await o.store.committedInstructions(), now),
-      respondStage({ config: o.config, teacher: o.responseTeacher ?? o.teacher, now }),
-    ];
+    const upstream = middleStages({
+      config: o.config, teacher: o.teacher, responseTeacher: o.responseTeacher, seeds: o.seeds, now,
+      dedup: { committed: await o.store.committedInstructions() },
+    }).map(({ stage }) => stage);
     const sink = sinkStage({
       buffer, onCommit, now,
       // One commit once the operators are done, rather than waiting for a shard to be due.

@@ -13,7 +13,7 @@ import { LaminiError, ErrorCodes } from '../common/errors.ts';
 import { readManifest } from '../corpus/index.ts';
 import { TerminalTally } from '../operators/planner/feedback.ts';
 import { PlannerStage } from '../operators/planner/stage.ts';
-import { PlanWindow } from '../operators/planner/window.ts';
+import { planWindow } from '../operators/planner/window.ts';
 import { SinkBuffer } from '../operators/sink/sink.ts';
 import type { Seed } from '../schemas/types.ts';
 import type { OpenedTransport } from '../streams/open.ts';
@@ -156,12 +156,11 @@ async function plannerStage(c: BuildContext): Promise<Built> {
   const target = o.target ?? Number.POSITIVE_INFINITY;
   const stage: PlannerStage = new PlannerStage({
     planner, target, firstTask, done: new Set(first.progress.done_tasks_above),
-    window: new PlanWindow({
+    window: planWindow({
       // One task per partition per call in flight of a member: every member can be busy, and a spending limit
       // that has seen no commit yet is not overrun by more than that.
-      window: o.config.run.maxTasksInFlight > 0 ? o.config.run.maxTasksInFlight : Math.max(2, c.opened.partitions * t.concurrency),
-      start: Math.max(2, t.concurrency * 2),
-      target,
+      maxTasksInFlight: o.config.run.maxTasksInFlight, defaultWindow: Math.max(2, c.opened.partitions * t.concurrency),
+      concurrency: t.concurrency, target,
     }),
     made: () => tally.examples, openRecordsDue: () => tally.openRecordsDue, hasSeen: (k) => tally.hasSeen(k),
     stopBefore: (inFlight, finishedTasks) => {

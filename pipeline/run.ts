@@ -7,7 +7,7 @@
 import type { Config } from '../common/config.ts';
 import type { PipelineStore } from '../corpus/pipeline-store.ts';
 import { PlannerStage } from '../operators/planner/stage.ts';
-import { defaultPlanWindow, PlanWindow } from '../operators/planner/window.ts';
+import { defaultPlanWindow, planWindow } from '../operators/planner/window.ts';
 import { SinkBuffer, type SinkBatch } from '../operators/sink/sink.ts';
 import type { Seed } from '../schemas/types.ts';
 import type { RecordCodec } from '../streams/codec.ts';
@@ -21,7 +21,7 @@ import type { Teacher } from '../teacher/types.ts';
 import { GenerationWatch, type RunProgress } from './progress.ts';
 import { costLimitReached, type CostLimit } from '../operators/planner/cost-limit.ts';
 import { openCheckpointedDedup, type CheckpointedDedup } from './dedup-checkpoint.ts';
-import { checkpointedDedupStage, dedupStage, generateStage, plannerFor, respondStage, sinkStage, startStages } from './stages.ts';
+import { middleStages, plannerFor, sinkStage, startStages } from './stages.ts';
 
 export type { PipelineStore, StoreProgress } from '../corpus/pipeline-store.ts';
 
@@ -151,9 +151,7 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   let seenExamples = 0;
   // The sink in this process tells the planner of each finished task as its last record arrives.
   const buffer = new SinkBuffer(config.sink, await store.committedExampleIds(), (k, records) => {
-    if (!plannerStage.tasksInFlight.has(k)) return;
-    plannerStage.taskFinished(k, records);
-    progress.tasksDone++;
+    if (plannerStage.taskFinished(k, records)) progress.tasksDone++;
   });
   buffer.tasksDone(start.taskWatermark, start.doneTasksAbove);
   if (wiring.sinkStart.length > 0) await resumeOpenTasks(buffer, store);
@@ -179,10 +177,9 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
   const costLimit = options.costLimit;
   const plannerStage: PlannerStage = new PlannerStage({
     planner, target, firstTask: Math.max(start.taskWatermark + 1, wiring.firstTask), done: new Set(start.doneTasksAbove),
-    window: new PlanWindow({
-      window: config.run.maxTasksInFlight > 0 ? config.run.maxTasksInFlight : defaultPlanWindow(t.concurrency, instances, transport.kind),
-      start: Math.max(2, t.concurrency * 2),
-      target,
+    window: planWindow({
+      maxTasksInFlight: config.run.maxTasksInFlight, defaultWindow: defaultPlanWindow(t.concurrency, instances, transport.kind),
+      concurrency: t.concurrency, target,
     }),
     made, openRecordsDue: () => buffer.openTaskRecordsDue, hasSeen: (k) => buffer.hasSeen(k),
     stopBefore: (inFlight, finishedTasks) => {
@@ -198,13 +195,11 @@ export async function runPipeline(options: RunOptions, wiring: PipelineWiring): 
     finishWhenDrained: false,
   });
 
-  const dedup = wiring.dedup === undefined
-    ? dedupStage(config, await store.committedInstructions(), now)
-    : checkpointedDedupStage(wiring.dedup);
   const stages = [
-    { stage: generateStage({ config, teacher, seeds: options.seeds, now }), members: instances },
-    { stage: dedup },
-    { stage: respondStage({ config, teacher: options.responseTeacher ?? teacher, now }), members: instances },
+    ...middleStages({
+      config, teacher, responseTeacher: options.responseTeacher, seeds: options.seeds, now, members: instances,
+      dedup: wiring.dedup ?? { committed: await store.committedInstructions() },
+    }),
     {
       stage: sinkStage({
         buffer, onCommit, now, startAt: wiring.sinkStart,

@@ -85,6 +85,23 @@ export function checkpointedDedupStage(d: CheckpointedDedup): Stage {
 
 export { sinkStage, type SinkStageOptions };
 
+/**
+ * The stages between the planner and the sink, in pipeline order: generate and respond (`members` each in this
+ * process) and dedup, its state restored from `committed` unless a checkpointed one is given (a durable log).
+ * `lamini run` adds the planner and the sink; a dead-letter replay adds only the sink.
+ */
+export function middleStages(o: {
+  config: Config; teacher: Teacher; responseTeacher?: Teacher | undefined; seeds: readonly Seed[]; now: () => number;
+  dedup: { committed: Iterable<CommittedInstruction> } | CheckpointedDedup; members?: number;
+}): Array<{ stage: Stage; members: number }> {
+  const members = o.members ?? 1;
+  return [
+    { stage: generateStage({ config: o.config, teacher: o.teacher, seeds: o.seeds, now: o.now }), members },
+    { stage: 'committed' in o.dedup ? dedupStage(o.config, o.dedup.committed, o.now) : checkpointedDedupStage(o.dedup), members: 1 },
+    { stage: respondStage({ config: o.config, teacher: o.responseTeacher ?? o.teacher, now: o.now }), members },
+  ];
+}
+
 function sideOutputs(o: { sideOutputs?: () => Emission[] }): { sideOutputs?: () => Emission[] } {
   return o.sideOutputs === undefined ? {} : { sideOutputs: o.sideOutputs };
 }

@@ -91,14 +91,18 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
     }
   };
 
-  const sendAll = async (emissions: readonly Emission[]): Promise<void> => {
+  /** Sends records, one `send` per topic. */
+  const sendAll = async (records: ReadonlyArray<{ topic: TopicName; key: string; value: Uint8Array }>): Promise<void> => {
     const out = new Map<string, OutgoingMessage[]>();
-    for (const e of emissions) {
-      const name = topicName(e.topic);
-      out.set(name, [...(out.get(name) ?? []), { key: e.key, value: encodeEmission(codec, e) }]);
+    for (const r of records) {
+      const name = topicName(r.topic);
+      const list = out.get(name) ?? [];
+      list.push({ key: r.key, value: r.value });
+      out.set(name, list);
     }
     for (const [topic, messages] of out) await producer.send(topic, messages);
   };
+  const encoded = (e: Emission): { topic: TopicName; key: string; value: Uint8Array } => ({ topic: e.topic, key: e.key, value: encodeEmission(codec, e) });
 
   /** Starts queued records while a slot is free; each finished record frees its slot and starts the next at once. */
   const startQueued = (): void => {
@@ -120,7 +124,6 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
     }
   };
 
-  /** Sends what the finished records emitted, then commits the positions that became safe. */
   const held = new CommittedPositions();
   let heldRecords = 0;
   const committed = new CommittedPositions();
@@ -128,16 +131,10 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
   // The state is saved only when it covers exactly the committed positions: not after an incomplete replay,
   // and not while records are read but not committed.
   let saving = checkpoint !== undefined;
+  /** Sends what the finished records emitted, then commits the positions that became safe. */
   const settle = async (final: boolean): Promise<void> => {
     const batch = finished.splice(0);
-    const out = new Map<string, OutgoingMessage[]>();
-    const push = (topic: TopicName, key: string, value: Uint8Array): void => {
-      const name = topicName(topic);
-      const list = out.get(name) ?? [];
-      list.push({ key, value });
-      out.set(name, list);
-    };
-    const emit = (e: Emission): void => push(e.topic, e.key, encodeEmission(codec, e));
+    const out: Array<{ topic: TopicName; key: string; value: Uint8Array }> = [];
     for (const { m, out: result } of batch) {
       counters.total++;
       for (const e of result.emit) {
@@ -145,7 +142,7 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
           counters.dropped++;
           stats.reason(id, `dropped_${e.record.reason}`);
         } else counters.forwarded++;
-        emit(e);
+        out.push(encoded(e));
       }
       if (stage.hold !== undefined && result.dead.length === 0) counters.forwarded++;
       for (const d of result.dead) {
@@ -153,11 +150,11 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
         stats.reason(id, d.reason);
         const letter = deadLetterRecord(id, d, m, now());
         if (stage.deadLetter !== undefined) stage.deadLetter(letter);
-        else push(Topics.dlq, letter.id, codec.encode('DeadLetter', letter));
+        else out.push({ topic: Topics.dlq, key: letter.id, value: codec.encode('DeadLetter', letter) });
       }
     }
-    for (const e of stage.sideOutputs?.() ?? []) emit(e);
-    for (const [topic, messages] of out) await producer.send(topic, messages);
+    for (const e of stage.sideOutputs?.() ?? []) out.push(encoded(e));
+    await sendAll(out);
     for (const { m } of batch) tracker.finish(m);
     const moved = tracker.advance();
     if (consumer === undefined) return;
@@ -196,7 +193,7 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
     while (!signal.aborted) {
       if (stage.produce !== undefined && !sourceFinished) {
         const produced = await stage.produce();
-        await sendAll(produced.emit);
+        await sendAll(produced.emit.map(encoded));
         sourceFinished = produced.finished;
       }
       if (consumer === undefined) {
@@ -206,7 +203,7 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
         continue;
       }
       // A stateless stage reads up to `limit` records ahead, so a finished call's slot is refilled at once.
-      const room = stage.ordered ? (running === 0 ? orderedPoll : 0) : limit - queued.length;
+      const room = stage.ordered ? orderedPoll : limit - queued.length;
       if (room > 0) {
         const busy = running > 0 || finished.length > 0 || stage.produce !== undefined;
         const batch = await consumer.poll({ maxMessages: room, maxWaitMs: busy ? BUSY_WAIT_MS : IDLE_WAIT_MS, signal });
@@ -246,7 +243,7 @@ export async function runStage(stage: Stage, options: RunStageOptions): Promise<
     await consumer?.close();
     // What side outputs are left (calls cut short by the stop) still go out: they were made.
     try {
-      await sendAll(stage.sideOutputs?.() ?? []);
+      await sendAll((stage.sideOutputs?.() ?? []).map(encoded));
     } finally {
       await producer.close();
     }

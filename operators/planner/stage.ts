@@ -49,7 +49,6 @@ export class PlannerStage implements Stage {
   readonly #inFlight = new Map<number, number>();
   readonly #finished = { tasks: 0, records: 0, asked: 0 };
   #next: number;
-  #planned = 0;
   #stopped: PlanStop | undefined;
 
   constructor(options: PlannerStageOptions) {
@@ -58,14 +57,15 @@ export class PlannerStage implements Stage {
     this.#next = options.firstTask;
   }
 
-  /** A task's last terminal record arrived, `records` in all. */
-  taskFinished(task: number, records: number): void {
+  /** A task's last terminal record arrived, `records` in all; true when it was one this planner planned. */
+  taskFinished(task: number, records: number): boolean {
     const asked = this.#inFlight.get(task);
-    if (asked === undefined) return;
+    if (asked === undefined) return false;
     this.#inFlight.delete(task);
     this.#finished.tasks++;
     this.#finished.records += records;
     this.#finished.asked += asked;
+    return true;
   }
 
   /** Stops planning (tasks in flight still finish). The first reason given is kept. */
@@ -75,18 +75,6 @@ export class PlannerStage implements Stage {
 
   get stoppedBy(): PlanStop | undefined {
     return this.#stopped;
-  }
-
-  get tasksPlanned(): number {
-    return this.#planned;
-  }
-
-  get tasksFinished(): number {
-    return this.#finished.tasks;
-  }
-
-  get tasksInFlight(): ReadonlySet<number> {
-    return new Set(this.#inFlight.keys());
   }
 
   async produce(): Promise<Produced> {
@@ -103,7 +91,6 @@ export class PlannerStage implements Stage {
       while (o.done.has(this.#next)) this.#next++;
       const task = o.planner.task(this.#next);
       this.#inFlight.set(task.task_number, askedBy(task));
-      this.#planned++;
       this.#next++;
       o.onPlanned?.(task);
       emit.push({ topic: Topics.tasks, key: String(task.task_number), record: task });

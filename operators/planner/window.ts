@@ -75,3 +75,15 @@ export function defaultPlanWindow(concurrency: number, instances: number, transp
   const base = Math.max(2, concurrency * 2) * Math.max(1, instances);
   return transport === 'kafka' ? base * 4 : base;
 }
+
+/**
+ * A run's window: `run.maxTasksInFlight` when it is set, else `defaultWindow`; before any task finished, twice the
+ * teacher concurrency (at least 2).
+ */
+export function planWindow(o: { maxTasksInFlight: number; defaultWindow: number; concurrency: number; target: number }): PlanWindow {
+  return new PlanWindow({
+    window: o.maxTasksInFlight > 0 ? o.maxTasksInFlight : o.defaultWindow,
+    start: Math.max(2, o.concurrency * 2),
+    target: o.target,
+  });
+}
