@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCodes, LaminiError } from '../../../common/errors.ts';
 import { waitDrained, writePlanState } from '../../../pipeline/lifecycle.ts';
 
 test('a member is drained once the planner finished after it started and every group up to its own has no lag', async () => {
@@ -33,4 +34,14 @@ test('a member is drained once the planner finished after it started and every g
   const stop = new AbortController();
   stop.abort();
   assert.equal(await waitDrained({ stage: 'sink', dataDir: mkdtempSync(join(tmpdir(), 'lamini-lifecycle-')), startedAt: 0, signal: stop.signal, readLag: async () => lag, sleep: async () => {} }), false);
+});
+
+test('a planner.json that is not JSON is a one-line CONFIG_INVALID naming the file, not a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lamini-lifecycle-'));
+  mkdirSync(join(dir, 'pipeline'));
+  writeFileSync(join(dir, 'pipeline', 'planner.json'), '{not json');
+  await assert.rejects(
+    waitDrained({ stage: 'generate', dataDir: dir, startedAt: 0, signal: new AbortController().signal, readLag: async () => new Map(), sleep: async () => {} }),
+    (e: unknown) => e instanceof LaminiError && e.code === ErrorCodes.CONFIG_INVALID && e.message.includes('planner.json') && !e.message.includes('\n'),
+  );
 });
