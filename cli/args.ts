@@ -1,7 +1,7 @@
 /** Flag parsing with node:util; an unknown or malformed option is a one-line usage error. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LaminiError, ErrorCodes } from '../common/errors.ts';
-import { BACKEND_CHOICES, type BackendChoice } from '../trainers/backend/index.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../trainers/backend/choices.ts';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from '../observability/log.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;

@@ -11,7 +11,6 @@ import { teacherCacheDir } from './cache.ts';
 import { TeacherChain } from './chain.ts';
 import type { TeacherLedger } from './ledger.ts';
 import { resolveTeacherGguf } from './local/model-fetch.ts';
-import { startLocalTeacher } from './local/server.ts';
 import type { LocalTeacherHandle } from './local/server.ts';
 import { OpenAITeacher } from './openai-teacher.ts';
 import { priceTableFromConfig } from './pricing.ts';
@@ -151,6 +150,8 @@ export async function createBaseTeacher(config: CreateTeacherConfig): Promise<Op
       ...(local.env === undefined ? {} : { env: local.env }),
       ...(local.log === undefined ? {} : { log: local.log }),
     }));
+  // Loaded only here: node-llama-cpp is needed by a process that runs the local teacher, and by no other.
+  const { startLocalTeacher } = await import('./local/server.ts');
   const handle = await startLocalTeacher({
     ggufPath,
     ...(local.port === undefined ? {} : { port: local.port }),

@@ -1,6 +1,7 @@
 /** `lamini teacher serve`: the local teacher on an OpenAI-compatible endpoint, until interrupted. */
 import { LaminiError, ErrorCodes } from '../../common/errors.ts';
-import { resolveTeacherGguf, startLocalTeacher } from '../../teacher/index.ts';
+import { resolveTeacherGguf } from '../../teacher/index.ts';
+import { startLocalTeacher } from '../../teacher/local/server.ts';
 import { intOption, parse, stringOption } from '../args.ts';
 import { HELP } from '../help.ts';
 

@@ -14,13 +14,13 @@ import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, LaminiError } from '../../common/errors.ts';
 import { tf } from '../tf.ts';
+import type { BackendChoice } from './choices.ts';
 import { nvidiaGpuVisible } from './gpu.ts';
 import { shimLegacyUtil } from './node-util-shim.ts';
 import { readNapiVersions } from './tfjs-node-addon.ts';
 import { TFJS_NODE_GPU_PACKAGE, TFJS_NODE_PACKAGE, defaultProjectRoot, napiBuildVersion, tfjsNodeLayout } from './paths.ts';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export { BACKEND_CHOICES, type BackendChoice } from './choices.ts';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
 export interface SelectedBackend {

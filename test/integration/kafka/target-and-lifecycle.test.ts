@@ -46,8 +46,9 @@ test('operator processes: planner --target 20 and members with --until-drained a
   const planner = startLamini(args('planner', '--target', '20'));
   const all = [planner, ...members];
   try {
-    await waitFor(() => all.every((p) => !p.running), {
-      timeoutMs: 150_000, what: `every process to exit by itself (${all.filter((p) => p.running).map((p) => `${p.args[1]}: ${p.stderr().slice(-300)}`).join(' | ')})`,
+    await waitFor(() => all.every((p) => !p.running), { timeoutMs: 150_000, what: 'every process to exit by itself' }).catch((error: unknown) => {
+      // The processes' last lines as they are at the timeout, not as they were when the wait began.
+      throw new Error(`${String(error)}: ${all.filter((p) => p.running).map((p) => `${p.args[1]}: ${p.stderr().slice(-400)}`).join(' | ')}`);
     });
     const codes = await Promise.all(all.map((p) => p.exited));
     assert.deepEqual(codes, all.map(() => 0), all.map((p) => `${p.args[1]}: ${p.stderr().slice(-500)}`).join('\n'));
